@@ -1,0 +1,17 @@
+# -*- coding: utf-8 -*-
+# Copyright: electrode.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.electrode.cluster.plugins.module_utils.cluster_model import cluster_model
+
+
+def _cluster_model(nodes, replicas, clients):
+    return cluster_model(nodes, replicas, clients)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"cluster_model": _cluster_model}
