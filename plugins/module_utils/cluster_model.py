@@ -14,40 +14,56 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import netaddr
+import re
+
+try:
+    import netaddr
+except ImportError:  # reported when a function needs it, with what to install
+    netaddr = None
+
+
+class MissingNetaddr(ValueError):
+    pass
+
+
+def _need_netaddr():
+    if netaddr is None:
+        raise MissingNetaddr(
+            "electrode.cluster needs the Python library netaddr on the controller: "
+            "pip install netaddr (requirements.txt has it)"
+        )
+
 
 # Upstream handlers and replicas use this UDP port; it is compiled in, not configurable.
 ELECTRODE_PORT = 12345
 
 
+# The spellings of a 48-bit MAC that people and tools write: colons or dashes between bytes,
+# Cisco dots between 16-bit groups, or bare hex as CloudLab manifests write it. netaddr alone
+# is too lenient (it reads "02:a0:c9" as a MAC), so the shape is checked first.
+_MAC_SHAPES = (
+    re.compile(r"^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$"),
+    re.compile(r"^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$"),
+    re.compile(r"^[0-9a-f]{12}$"),
+)
+
+
 def normalize_mac(value):
     """Return ``value`` as a lowercase colon-separated MAC (``02:a0:c9:00:01:01``).
 
-    Accepts the usual spellings (colons, dashes, dots, or none as in CloudLab manifests).
     Raises ValueError with the offending value when it is not a MAC address.
     """
-    if not isinstance(value, str) or not value.strip():
+    _need_netaddr()
+    text = value.strip().lower() if isinstance(value, str) else None
+    if not text or not any(shape.match(text) for shape in _MAC_SHAPES):
         raise ValueError("%r is not a MAC address" % (value,))
-    text = value.strip()
-    try:
-        mac = netaddr.EUI(text, version=48)
-    except (netaddr.AddrFormatError, TypeError, ValueError):
-        mac = None
-    if mac is None:
-        digits = text.replace(":", "").replace("-", "").replace(".", "")
-        if len(digits) == 12:
-            try:
-                mac = netaddr.EUI(int(digits, 16), version=48)
-            except ValueError:
-                mac = None
-    if mac is None:
-        raise ValueError("%r is not a MAC address" % (value,))
-    mac.dialect = netaddr.mac_unix_expanded
-    return str(mac).lower()
+    mac = netaddr.EUI(int(re.sub(r"[^0-9a-f]", "", text), 16), version=48, dialect=netaddr.mac_unix_expanded)
+    return str(mac)
 
 
 def parse_subnet(value):
     """Return a netaddr.IPNetwork for an IPv4 CIDR string, or raise ValueError."""
+    _need_netaddr()
     try:
         network = netaddr.IPNetwork(value)
     except (netaddr.AddrFormatError, TypeError, ValueError):
@@ -78,6 +94,7 @@ def experiment_interface(facts, subnet=None, address=None, interface=None, mac=N
     :returns: dict with ``interface``, ``address``, ``mac``, ``mtu`` and ``problems`` (a list of
         sentences; empty when the host is usable).
     """
+    _need_netaddr()
     result = {"interface": None, "address": None, "mac": None, "mtu": None, "problems": []}
     problems = result["problems"]
     facts = facts or {}
@@ -345,7 +362,6 @@ def lab_nodes(replica_count, client_count, subnet):
     return nodes
 
 
-
 LAB_BRIDGE_ALIAS = "electrode-lab"
 
 
@@ -356,6 +372,7 @@ def lab_network_problems(subnet, bridge, links, routes):
     :arg routes: the host's ``ip -j route show table all`` output (parsed JSON).
     :returns: a list of sentences, empty when the lab's bridge and subnet are free or already ours.
     """
+    _need_netaddr()
     problems = []
     try:
         network = parse_subnet(subnet)

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, sanity, unit tests, then the molecule scenarios on the local lab.
+# Needs root (the lab). Installs what it needs through scripts/setup.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bash scripts/setup.sh
+export PATH="$root/.venv/bin:$PATH"
+export ANSIBLE_CONFIG="$root/ansible.cfg"
+
+step() { printf '\n=== %s ===\n' "$*"; }
+failures=()
+run() {
+  local name=$1
+  shift
+  step "$name"
+  if "$@"; then
+    echo "PASS: $name"
+  else
+    echo "FAIL: $name"
+    failures+=("$name")
+  fi
+}
+
+lint() {
+  ansible-lint --offline --profile production
+}
+
+# ansible-test works on an installed collection: build the tarball (which proves it builds and
+# installs) and test the installed copy.
+build_dir=$(mktemp -d /tmp/electrode-cluster-build.XXXXXX)
+trap 'rm -rf "$build_dir"' EXIT
+collection="$build_dir/collections/ansible_collections/electrode/cluster"
+build_and_install() {
+  ansible-galaxy collection build --force --output-path "$build_dir" . &&
+    ansible-galaxy collection install --offline --no-deps -p "$build_dir/collections" \
+      "$build_dir"/electrode-cluster-*.tar.gz &&
+    test -f "$collection/MANIFEST.json"
+}
+
+# ansible-test bootstraps pip in its sanity virtualenvs with a get-pip script it downloads from
+# a host that may be out of reach. It takes a cached copy when there is one: give it a small
+# stand-in that runs pip from the pip wheel that PyPI serves.
+offline_get_pip() {
+  local version cache
+  version=$(python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; print(g(type("P", (), {"version": "x"})())["pip"])')
+  cache="$HOME/.ansible/test/cache"
+  mkdir -p "$cache"
+  pip download --quiet --disable-pip-version-check --no-deps --dest "$cache" "pip==$version"
+  cp "$root/tests/get_pip_standin.py" "$cache/get_pip_${version//./_}.py"
+}
+
+sanity() {
+  offline_get_pip && (cd "$collection" && ansible-test sanity --color no --requirements --python "$py")
+}
+
+units() {
+  (cd "$collection" && ansible-test units --color no --requirements --python "$py")
+}
+
+molecule_all() {
+  molecule test --all
+}
+
+py=$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+run "ansible-lint (production profile)" lint
+run "collection build and install" build_and_install
+run "ansible-test sanity" sanity
+run "ansible-test units" units
+run "molecule scenarios on the lab" molecule_all
+
+step "summary"
+echo "$(( 5 - ${#failures[@]} )) passed, ${#failures[@]} failed"
+[ ${#failures[@]} -eq 0 ] || { printf 'failed: %s\n' "${failures[@]}"; exit 1; }
