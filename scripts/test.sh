@@ -33,7 +33,7 @@ trap 'rm -rf "$build_dir"' EXIT
 collection="$build_dir/collections/ansible_collections/electrode/cluster"
 build_and_install() {
   ansible-galaxy collection build --force --output-path "$build_dir" . &&
-    ansible-galaxy collection install --offline --no-deps -p "$build_dir/collections" \
+    ansible-galaxy collection install --force --offline --no-deps -p "$build_dir/collections" \
       "$build_dir"/electrode-cluster-*.tar.gz &&
     test -f "$collection/MANIFEST.json"
 }
