@@ -235,11 +235,11 @@ def cluster_model(nodes, replicas, clients):
         "problems": problems,
     }
 
-    problems.extend(replica_count_problems(len(replicas)))
-    if not clients:
-        problems.append(
-            "the inventory group 'clients' is empty: add at least one host that runs the benchmark client."
+    problems.extend(
+        cluster_shape_problems(
+            len(replicas), len(clients), "The inventory group 'replicas'", "The inventory group 'clients'"
         )
+    )
     for host in sorted(set(replicas) & set(clients)):
         problems.append("%s is in both groups 'replicas' and 'clients': put it in one of them." % host)
 
@@ -277,14 +277,21 @@ def cluster_model(nodes, replicas, clients):
     return model
 
 
-def replica_count_problems(count, variable="the inventory group 'replicas'"):
-    """Electrode needs CLUSTER_SIZE = 2f+1 replicas with f >= 1."""
-    if count < 3 or count % 2 == 0:
-        return [
-            "%s has %d host(s): Electrode needs an odd number of replicas, at least 3 "
-            "(2f+1 for f >= 1: 3, 5, 7 ...)." % (variable, count)
-        ]
-    return []
+def cluster_shape_problems(replica_count, client_count, replicas_name, clients_name):
+    """Electrode needs CLUSTER_SIZE = 2f+1 replicas with f >= 1, and a client for the benchmark.
+
+    ``replicas_name`` and ``clients_name`` say where the counts come from (an inventory group,
+    a lab variable), so that the sentences tell the user what to change.
+    """
+    problems = []
+    if replica_count < 3 or replica_count % 2 == 0:
+        problems.append(
+            "%s gives %d replica(s): Electrode needs an odd number of replicas, at least 3 "
+            "(2f+1: 3, 5, 7 ...)." % (replicas_name, replica_count)
+        )
+    if client_count < 1:
+        problems.append("%s gives no client: add at least one host that runs the benchmark client." % clients_name)
+    return problems
 
 
 def _replica_indexes(nodes, replicas, problems):

@@ -11,6 +11,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.electrode.cluster.plugins.filter import (
     cluster_model,
+    cluster_shape_problems,
     experiment_interface,
     lab_network_problems,
     lab_nodes,
@@ -57,3 +58,9 @@ def test_cluster_model_filter():
 def test_lab_network_problems_filter():
     check = filter_named(lab_network_problems, "lab_network_problems")
     assert check("10.10.1.0/24", "elab0", [], []) == []
+
+
+def test_cluster_shape_problems_filter():
+    check = filter_named(cluster_shape_problems, "cluster_shape_problems")
+    assert check("3", "1", "lab_replica_count", "lab_client_count") == []
+    assert check(2, 1, "lab_replica_count", "lab_client_count")[0].startswith("lab_replica_count gives 2 replica(s)")

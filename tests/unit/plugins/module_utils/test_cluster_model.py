@@ -12,7 +12,7 @@ from ansible_collections.electrode.cluster.plugins.module_utils.cluster_model im
     lab_network_problems,
     lab_nodes,
     normalize_mac,
-    replica_count_problems,
+    cluster_shape_problems,
 )
 
 
@@ -189,21 +189,24 @@ def test_replica_counts_that_are_not_2f_plus_1(count):
     nodes["c0"] = node(20)
     model = cluster_model(nodes, ["r%d" % i for i in range(count)], ["c0"])
     assert model["problems"] == [
-        "the inventory group 'replicas' has %d host(s): Electrode needs an odd number of replicas, at least 3 "
-        "(2f+1 for f >= 1: 3, 5, 7 ...)." % count
+        "The inventory group 'replicas' gives %d replica(s): Electrode needs an odd number of replicas, at least 3 "
+        "(2f+1: 3, 5, 7 ...)." % count
     ]
 
 
-def test_replica_count_problems_names_the_given_variable():
-    assert replica_count_problems(4, "lab_replica_count")[0].startswith("lab_replica_count has 4 host(s)")
-    assert replica_count_problems(7) == []
+def test_cluster_shape_problems_name_where_the_counts_come_from():
+    assert cluster_shape_problems(4, 0, "lab_replica_count", "lab_client_count") == [
+        "lab_replica_count gives 4 replica(s): Electrode needs an odd number of replicas, at least 3 (2f+1: 3, 5, 7 ...).",
+        "lab_client_count gives no client: add at least one host that runs the benchmark client.",
+    ]
+    assert cluster_shape_problems(7, 1, "r", "c") == []
 
 
 def test_no_clients_and_overlapping_groups():
     nodes = {"r0": node(1), "r1": node(2), "r2": node(3)}
     problems = cluster_model(nodes, ["r0", "r1", "r2"], [])["problems"]
     assert problems == [
-        "the inventory group 'clients' is empty: add at least one host that runs the benchmark client."
+        "The inventory group 'clients' gives no client: add at least one host that runs the benchmark client."
     ]
     problems = cluster_model(nodes, ["r0", "r1", "r2"], ["r2"])["problems"]
     assert "r2 is in both groups 'replicas' and 'clients': put it in one of them." in problems
