@@ -5,11 +5,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.electrode.cluster.plugins.module_utils.cluster_model import lab_network_problems
+from ansible_collections.electrode.cluster.plugins.module_utils.lab import lab_network_problems
 
 
-def _lab_network_problems(subnet, bridge, links, routes):
-    return lab_network_problems(subnet, bridge, links, routes)
+def _lab_network_problems(subnet, bridge, links, routes, nameservers=None, connections=None):
+    return lab_network_problems(subnet, bridge, links, routes, nameservers, connections)
 
 
 class FilterModule(object):
