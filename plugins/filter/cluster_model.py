@@ -5,11 +5,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.electrode.cluster.plugins.module_utils.cluster_model import cluster_model
+from ansible_collections.electrode.cluster.plugins.module_utils.cluster_model import cluster_model_from_hostvars
 
 
-def _cluster_model(nodes, replicas, clients):
-    return cluster_model(nodes, replicas, clients)
+def _cluster_model(hostvars, groups, replica_group="replicas", client_group="clients"):
+    return cluster_model_from_hostvars(hostvars, groups, replica_group, client_group)
 
 
 class FilterModule(object):

@@ -210,14 +210,16 @@ def _safe_mac(value):
         return None
 
 
-def cluster_model(nodes, replicas, clients):
+def cluster_model(nodes, replicas, clients, replica_group="replicas", client_group="clients"):
     """Build the validated cluster model from per-host experiment interfaces.
 
     :arg nodes: mapping host -> dict with ``address``, ``mac``, ``interface`` (as returned by
         :func:`experiment_interface`) and optionally ``replica_index`` (the inventory's
         ``electrode_replica_index`` override).
-    :arg replicas: replica host names in inventory order (``groups['replicas']``).
-    :arg clients: client host names (``groups['clients']``).
+    :arg replicas: replica host names in inventory order (the hosts of ``replica_group``).
+    :arg clients: client host names (the hosts of ``client_group``).
+    :arg replica_group: the inventory group the replicas come from, named in the problems.
+    :arg client_group: the inventory group the clients come from, named in the problems.
     :returns: dict with ``f``, ``cluster_size``, ``replicas`` (ordered by index), ``clients``,
         ``macs``, ``addresses``, ``port`` and ``problems``.
     """
@@ -235,13 +237,7 @@ def cluster_model(nodes, replicas, clients):
         "problems": problems,
     }
 
-    problems.extend(
-        cluster_shape_problems(
-            len(replicas), len(clients), "The inventory group 'replicas'", "The inventory group 'clients'"
-        )
-    )
-    for host in sorted(set(replicas) & set(clients)):
-        problems.append("%s is in both groups 'replicas' and 'clients': put it in one of them." % host)
+    problems.extend(group_problems({replica_group: replicas, client_group: clients}, replica_group, client_group))
 
     missing = [h for h in replicas + clients if not (nodes.get(h) or {}).get("address")]
     for host in missing:
@@ -275,6 +271,38 @@ def cluster_model(nodes, replicas, clients):
     model["macs"] = [r["mac"] for r in model["replicas"]]
     model["addresses"] = [r["address"] for r in model["replicas"]]
     return model
+
+
+def group_problems(groups, replica_group="replicas", client_group="clients"):
+    """The inventory's groups checked before any fact is gathered: an odd number of replicas,
+    at least 3, at least one client, and no host in both groups. Names the groups as given."""
+    replicas = list((groups or {}).get(replica_group) or [])
+    clients = list((groups or {}).get(client_group) or [])
+    problems = cluster_shape_problems(
+        len(replicas),
+        len(clients),
+        "The inventory group '%s'" % replica_group,
+        "The inventory group '%s'" % client_group,
+    )
+    for host in sorted(set(replicas) & set(clients)):
+        problems.append(
+            "%s is in both groups '%s' and '%s': put it in one of them." % (host, replica_group, client_group)
+        )
+    return problems
+
+
+def cluster_model_from_hostvars(hostvars, groups, replica_group="replicas", client_group="clients"):
+    """:func:`cluster_model` from Ansible's ``hostvars`` and ``groups``: each host's
+    ``electrode_node`` (set by the experiment_interface step) and ``electrode_replica_index``."""
+    replicas = list((groups or {}).get(replica_group) or [])
+    clients = list((groups or {}).get(client_group) or [])
+    nodes = {}
+    for host in replicas + clients:
+        host_vars = hostvars[host] if host in hostvars else {}
+        node = dict(host_vars.get("electrode_node") or {})
+        node["replica_index"] = host_vars.get("electrode_replica_index")
+        nodes[host] = node
+    return cluster_model(nodes, replicas, clients, replica_group, client_group)
 
 
 def cluster_shape_problems(replica_count, client_count, replicas_name, clients_name):
@@ -340,84 +368,3 @@ def _uniqueness(nodes, hosts, key, variable, problems):
             problems.append(
                 "%s: %s %s is shared by several hosts: every node needs its own." % (", ".join(owner), variable, value)
             )
-
-
-def lab_nodes(replica_count, client_count, subnet):
-    """The lab's node list: replicas first, then clients, addresses from the subnet's start.
-
-    The last usable address of the subnet is left for the host's end of the lab bridge.
-    """
-    network = parse_subnet(subnet)
-    total = int(replica_count) + int(client_count)
-    usable = network.size - 3  # network, broadcast, the host's bridge address
-    if total > usable:
-        raise ValueError(
-            "%d nodes do not fit in %s (room for %d): use a larger lab_subnet." % (total, network.cidr, max(usable, 0))
-        )
-    nodes = []
-    for number in range(total):
-        is_replica = number < int(replica_count)
-        ordinal = number if is_replica else number - int(replica_count)
-        nodes.append(
-            {
-                "name": ("replica%d" if is_replica else "client%d") % ordinal,
-                "group": "replicas" if is_replica else "clients",
-                "address": str(network.network + 1 + number),
-                "prefix": network.prefixlen,
-            }
-        )
-    return nodes
-
-
-LAB_BRIDGE_ALIAS = "electrode-lab"
-
-
-def lab_network_problems(subnet, bridge, links, routes):
-    """Check that the lab may use ``bridge`` and ``subnet`` on this host without touching anything else.
-
-    :arg links: the host's ``ip -j -d addr show`` output (parsed JSON).
-    :arg routes: the host's ``ip -j route show table all`` output (parsed JSON).
-    :returns: a list of sentences, empty when the lab's bridge and subnet are free or already ours.
-    """
-    _need_netaddr()
-    problems = []
-    try:
-        network = parse_subnet(subnet)
-    except ValueError as exc:
-        return ["lab_subnet: %s." % exc]
-    if not isinstance(bridge, str) or not 1 <= len(bridge) <= 15 or "/" in bridge or " " in bridge:
-        return ["lab_bridge %r is not a valid interface name (1 to 15 characters, no '/' or spaces)." % (bridge,)]
-
-    for link in links or []:
-        name = link.get("ifname")
-        if name == bridge:
-            kind = ((link.get("linkinfo") or {}).get("info_kind")) or "device"
-            if kind != "bridge" or link.get("ifalias") != LAB_BRIDGE_ALIAS:
-                problems.append(
-                    "lab_bridge %s already exists on this host and is not the lab's (%s%s): choose another "
-                    "lab_bridge." % (bridge, kind, ", alias %r" % link["ifalias"] if link.get("ifalias") else "")
-                )
-            continue
-        for info in link.get("addr_info") or []:
-            if info.get("family") != "inet":
-                continue
-            other = netaddr.IPNetwork("%s/%s" % (info.get("local"), info.get("prefixlen", 32)))
-            if other.ip in network or network.ip in other.cidr:
-                problems.append(
-                    "lab_subnet %s overlaps %s/%s on the host's interface %s: choose another lab_subnet."
-                    % (network.cidr, info.get("local"), info.get("prefixlen"), name)
-                )
-    for route in routes or []:
-        dst = route.get("dst")
-        if route.get("dev") == bridge or dst in (None, "default") or route.get("type") in ("local", "broadcast"):
-            continue
-        try:
-            other = netaddr.IPNetwork(dst)
-        except (netaddr.AddrFormatError, ValueError):
-            continue
-        if other.version == 4 and (other.first <= network.last and network.first <= other.last):
-            problems.append(
-                "lab_subnet %s overlaps the host's route to %s via %s: choose another lab_subnet."
-                % (network.cidr, dst, route.get("dev") or route.get("gateway") or "?")
-            )
-    return sorted(set(problems))

@@ -10,11 +10,12 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.electrode.cluster.plugins.filter import (
+    cluster_group_problems,
     cluster_model,
-    cluster_shape_problems,
     experiment_interface,
     lab_network_problems,
-    lab_nodes,
+    lab_node_paths,
+    lab_plan,
     normalize_mac,
 )
 
@@ -32,12 +33,17 @@ def test_normalize_mac_filter():
         normalize("nope")
 
 
-def test_lab_nodes_filter():
-    nodes = filter_named(lab_nodes, "lab_nodes")
-    assert [n["name"] for n in nodes("10.10.1.0/24", 5, 1)] == [
+def test_lab_plan_filter():
+    plan = filter_named(lab_plan, "lab_plan")
+    assert [n["name"] for n in plan("10.10.1.0/24", 5, 1, "/s", "/r")["nodes"]] == [
         "replica0", "replica1", "replica2", "replica3", "replica4", "client0"]
-    with pytest.raises(AnsibleFilterError, match="lab_nodes: 5 nodes do not fit"):
-        nodes("10.10.1.0/30", 3, 2)
+    assert plan("10.10.1.0/30", 3, 2, "/s", "/r")["problems"] == [
+        "lab_subnet 10.10.1.0/30 has room for 1 node(s), and the lab has 5: use a larger lab_subnet."]
+
+
+def test_lab_node_paths_filter():
+    paths = filter_named(lab_node_paths, "lab_node_paths")
+    assert paths("client1", "/s", "/r")["launcher"] == "/s/nodes/client1/launcher.sh"
 
 
 def test_experiment_interface_filter_keyword_arguments():
@@ -50,17 +56,20 @@ def test_experiment_interface_filter_keyword_arguments():
 
 def test_cluster_model_filter():
     model = filter_named(cluster_model, "cluster_model")
-    nodes = {h: {"address": "10.10.1.%d" % i, "mac": "02:00:00:00:00:0%d" % i, "interface": "host0"}
-             for i, h in enumerate(["a", "b", "c", "d"], 1)}
-    assert model(nodes, ["a", "b", "c"], ["d"])["cluster_size"] == 3
+    hostvars = {h: {"electrode_node": {"address": "10.10.1.%d" % i, "mac": "02:00:00:00:00:0%d" % i, "interface": "host0"}}
+                for i, h in enumerate(["a", "b", "c", "d"], 1)}
+    assert model(hostvars, {"replicas": ["a", "b", "c"], "clients": ["d"]})["cluster_size"] == 3
+    assert model(hostvars, {"r": ["a", "b", "c"], "c": ["d"]}, "r", "c")["cluster_size"] == 3
 
 
 def test_lab_network_problems_filter():
     check = filter_named(lab_network_problems, "lab_network_problems")
     assert check("10.10.1.0/24", "elab0", [], []) == []
+    assert "a name server of the host (/etc/resolv.conf)" in check(
+        "10.10.1.0/24", "elab0", [], [], {"/etc/resolv.conf": "nameserver 10.10.1.53\n"}, "")[0]
 
 
-def test_cluster_shape_problems_filter():
-    check = filter_named(cluster_shape_problems, "cluster_shape_problems")
-    assert check("3", "1", "lab_replica_count", "lab_client_count") == []
-    assert check(2, 1, "lab_replica_count", "lab_client_count")[0].startswith("lab_replica_count gives 2 replica(s)")
+def test_cluster_group_problems_filter():
+    check = filter_named(cluster_group_problems, "cluster_group_problems")
+    assert check({"replicas": ["a", "b", "c"], "clients": ["d"]}) == []
+    assert check({"r": ["a", "b"], "c": ["d"]}, "r", "c")[0].startswith("The inventory group 'r' gives 2 replica(s)")

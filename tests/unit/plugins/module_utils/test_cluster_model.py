@@ -8,11 +8,11 @@ import pytest
 
 from ansible_collections.electrode.cluster.plugins.module_utils.cluster_model import (
     cluster_model,
-    experiment_interface,
-    lab_network_problems,
-    lab_nodes,
-    normalize_mac,
+    cluster_model_from_hostvars,
     cluster_shape_problems,
+    experiment_interface,
+    group_problems,
+    normalize_mac,
 )
 
 
@@ -225,67 +225,41 @@ def test_hosts_without_an_interface_are_named():
     assert problems == ["r1: no experiment interface was found for this host (see the problems above)."]
 
 
-def test_lab_nodes_replicas_first_then_clients():
-    nodes = lab_nodes(3, 1, "10.10.1.0/24")
-    assert [(n["name"], n["group"], n["address"], n["prefix"]) for n in nodes] == [
-        ("replica0", "replicas", "10.10.1.1", 24),
-        ("replica1", "replicas", "10.10.1.2", 24),
-        ("replica2", "replicas", "10.10.1.3", 24),
-        ("client0", "clients", "10.10.1.4", 24),
+def test_problems_name_the_groups_the_model_was_called_with():
+    nodes = {"r0": node(1), "r1": node(2), "k": node(3)}
+    problems = cluster_model(nodes, ["r0", "r1"], ["r1"], "paxos", "load")["problems"]
+    assert "The inventory group 'paxos' gives 2 replica(s): Electrode needs an odd number of replicas, at least 3 " \
+        "(2f+1: 3, 5, 7 ...)." in problems
+    assert "r1 is in both groups 'paxos' and 'load': put it in one of them." in problems
+    assert not any("'replicas'" in p or "'clients'" in p for p in problems)
+
+
+def test_group_problems_before_any_fact():
+    groups = {"all": ["a", "b", "c", "d"], "paxos": ["a", "b", "c"], "load": ["d"]}
+    assert group_problems(groups, "paxos", "load") == []
+    assert group_problems(groups) == [
+        "The inventory group 'replicas' gives 0 replica(s): Electrode needs an odd number of replicas, at least 3 "
+        "(2f+1: 3, 5, 7 ...).",
+        "The inventory group 'clients' gives no client: add at least one host that runs the benchmark client.",
     ]
 
 
-def test_lab_nodes_must_fit_the_subnet():
-    assert len(lab_nodes(3, 2, "10.10.1.0/29")) == 5
-    with pytest.raises(ValueError, match="6 nodes do not fit in 10.10.1.0/29"):
-        lab_nodes(5, 1, "10.10.1.0/29")
+def test_model_from_hostvars_reads_each_hosts_node_and_index():
+    hostvars = {
+        "a": {"electrode_node": node(1), "electrode_replica_index": 1},
+        "b": {"electrode_node": node(2), "electrode_replica_index": 2},
+        "c": {"electrode_node": node(3), "electrode_replica_index": 0},
+        "d": {"electrode_node": node(4)},
+        "elsewhere": {"electrode_node": node(9)},
+    }
+    groups = {"paxos": ["a", "b", "c"], "load": ["d"]}
+    model = cluster_model_from_hostvars(hostvars, groups, "paxos", "load")
+    assert model["problems"] == []
+    assert [r["host"] for r in model["replicas"]] == ["c", "a", "b"]
+    assert [c["host"] for c in model["clients"]] == ["d"]
 
 
-def link(name, addresses=(), kind=None, alias=None):
-    data = {"ifname": name, "addr_info": [{"family": "inet", "local": a, "prefixlen": p} for a, p in addresses]}
-    if kind:
-        data["linkinfo"] = {"info_kind": kind}
-    if alias:
-        data["ifalias"] = alias
-    return data
-
-
-HOST_LINKS = [link("lo", [("127.0.0.1", 8)]), link("eth0", [("192.0.2.2", 24)])]
-HOST_ROUTES = [
-    {"dst": "default", "gateway": "192.0.2.1", "dev": "eth0"},
-    {"dst": "192.0.2.0/24", "dev": "eth0"},
-    {"type": "local", "dst": "127.0.0.1", "dev": "lo", "table": "local"},
-]
-
-
-def test_lab_network_free():
-    assert lab_network_problems("10.10.1.0/24", "elab0", HOST_LINKS, HOST_ROUTES) == []
-
-
-def test_lab_network_reuses_its_own_bridge():
-    links = HOST_LINKS + [link("elab0", [("10.10.1.254", 24)], kind="bridge", alias="electrode-lab")]
-    routes = HOST_ROUTES + [{"dst": "10.10.1.0/24", "dev": "elab0"}]
-    assert lab_network_problems("10.10.1.0/24", "elab0", links, routes) == []
-
-
-def test_lab_network_refuses_a_foreign_link_of_the_same_name():
-    links = HOST_LINKS + [link("elab0", kind="dummy")]
-    problems = lab_network_problems("10.10.1.0/24", "elab0", links, HOST_ROUTES)
-    assert problems == ["lab_bridge elab0 already exists on this host and is not the lab's (dummy): choose another lab_bridge."]
-    links = HOST_LINKS + [link("elab0", kind="bridge")]
-    assert "is not the lab's (bridge)" in lab_network_problems("10.10.1.0/24", "elab0", links, HOST_ROUTES)[0]
-
-
-def test_lab_network_refuses_overlapping_addresses_and_routes():
-    problems = lab_network_problems("192.0.2.0/25", "elab0", HOST_LINKS, HOST_ROUTES)
-    assert "lab_subnet 192.0.2.0/25 overlaps 192.0.2.2/24 on the host's interface eth0: choose another lab_subnet." in problems
-    assert "lab_subnet 192.0.2.0/25 overlaps the host's route to 192.0.2.0/24 via eth0: choose another lab_subnet." in problems
-    routes = HOST_ROUTES + [{"dst": "10.0.0.0/8", "gateway": "192.0.2.9", "dev": "eth0"}]
-    assert lab_network_problems("10.10.1.0/24", "elab0", HOST_LINKS, routes) == [
-        "lab_subnet 10.10.1.0/24 overlaps the host's route to 10.0.0.0/8 via eth0: choose another lab_subnet."
-    ]
-
-
-@pytest.mark.parametrize("bridge", ["", "a-name-that-is-too-long", "br/0", 7])
-def test_lab_network_refuses_bad_bridge_names(bridge):
-    assert "is not a valid interface name" in lab_network_problems("10.10.1.0/24", bridge, HOST_LINKS, HOST_ROUTES)[0]
+def test_model_from_hostvars_names_a_host_without_facts():
+    hostvars = {"a": {"electrode_node": node(1)}, "b": {"electrode_node": node(2)}, "d": {"electrode_node": node(4)}}
+    model = cluster_model_from_hostvars(hostvars, {"replicas": ["a", "b", "c"], "clients": ["d"]})
+    assert model["problems"] == ["c: no experiment interface was found for this host (see the problems above)."]
