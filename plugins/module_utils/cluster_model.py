@@ -210,7 +210,7 @@ def _safe_mac(value):
         return None
 
 
-def cluster_model(nodes, replicas, clients, replica_group="replicas", client_group="clients"):
+def cluster_model(nodes, replicas, clients, replica_group="replicas", client_group="clients", build_host=None):
     """Build the validated cluster model from per-host experiment interfaces.
 
     :arg nodes: mapping host -> dict with ``address``, ``mac``, ``interface`` (as returned by
@@ -220,8 +220,10 @@ def cluster_model(nodes, replicas, clients, replica_group="replicas", client_gro
     :arg clients: client host names (the hosts of ``client_group``).
     :arg replica_group: the inventory group the replicas come from, named in the problems.
     :arg client_group: the inventory group the clients come from, named in the problems.
+    :arg build_host: the host that builds Electrode (``electrode_build_host``); default: the
+        replica with index 0.
     :returns: dict with ``f``, ``cluster_size``, ``replicas`` (ordered by index), ``clients``,
-        ``macs``, ``addresses``, ``port`` and ``problems``.
+        ``macs``, ``addresses``, ``port``, ``build_host`` and ``problems``.
     """
     replicas = list(replicas or [])
     clients = list(clients or [])
@@ -234,6 +236,7 @@ def cluster_model(nodes, replicas, clients, replica_group="replicas", client_gro
         "clients": [],
         "macs": [],
         "addresses": [],
+        "build_host": None,
         "problems": problems,
     }
 
@@ -246,6 +249,11 @@ def cluster_model(nodes, replicas, clients, replica_group="replicas", client_gro
     indexes = _replica_indexes(nodes, replicas, problems)
     _uniqueness(nodes, replicas + clients, "address", "electrode_experiment_ip", problems)
     _uniqueness(nodes, replicas + clients, "mac", "electrode_experiment_mac", problems)
+    if build_host not in (None, "") and build_host not in replicas + clients:
+        problems.append(
+            "electrode_build_host %r is neither a replica nor a client of this inventory: set it to one of %s, "
+            "or leave it unset for the first replica." % (build_host, ", ".join(replicas + clients))
+        )
     if problems:
         return model
 
@@ -270,6 +278,7 @@ def cluster_model(nodes, replicas, clients, replica_group="replicas", client_gro
     model["cluster_size"] = len(replicas)
     model["macs"] = [r["mac"] for r in model["replicas"]]
     model["addresses"] = [r["address"] for r in model["replicas"]]
+    model["build_host"] = build_host or model["replicas"][0]["host"]
     return model
 
 
@@ -297,12 +306,15 @@ def cluster_model_from_hostvars(hostvars, groups, replica_group="replicas", clie
     replicas = list((groups or {}).get(replica_group) or [])
     clients = list((groups or {}).get(client_group) or [])
     nodes = {}
+    build_hosts = []
     for host in replicas + clients:
         host_vars = hostvars[host] if host in hostvars else {}
         node = dict(host_vars.get("electrode_node") or {})
         node["replica_index"] = host_vars.get("electrode_replica_index")
         nodes[host] = node
-    return cluster_model(nodes, replicas, clients, replica_group, client_group)
+        build_hosts.append(host_vars.get("electrode_build_host"))
+    # A cluster-wide setting (group_vars/all): the first replica's value stands for all.
+    return cluster_model(nodes, replicas, clients, replica_group, client_group, build_hosts[0] if build_hosts else None)
 
 
 def cluster_shape_problems(replica_count, client_count, replicas_name, clients_name):

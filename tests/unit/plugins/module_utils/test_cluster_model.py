@@ -263,3 +263,16 @@ def test_model_from_hostvars_names_a_host_without_facts():
     hostvars = {"a": {"electrode_node": node(1)}, "b": {"electrode_node": node(2)}, "d": {"electrode_node": node(4)}}
     model = cluster_model_from_hostvars(hostvars, {"replicas": ["a", "b", "c"], "clients": ["d"]})
     assert model["problems"] == ["c: no experiment interface was found for this host (see the problems above)."]
+
+
+def test_the_build_host_defaults_to_replica_zero_and_must_be_in_the_cluster():
+    nodes = {"a": node(1, replica_index=1), "b": node(2, replica_index=0), "c": node(3, replica_index=2), "k": node(4)}
+    assert cluster_model(nodes, ["a", "b", "c"], ["k"])["build_host"] == "b"
+    assert cluster_model(nodes, ["a", "b", "c"], ["k"], build_host="k")["build_host"] == "k"
+    problems = cluster_model(nodes, ["a", "b", "c"], ["k"], build_host="builder")["problems"]
+    assert problems == [
+        "electrode_build_host 'builder' is neither a replica nor a client of this inventory: set it to one of "
+        "a, b, c, k, or leave it unset for the first replica."
+    ]
+    hostvars = dict((h, {"electrode_node": n, "electrode_build_host": "c"}) for h, n in nodes.items())
+    assert cluster_model_from_hostvars(hostvars, {"replicas": ["a", "b", "c"], "clients": ["k"]})["build_host"] == "c"
