@@ -8,6 +8,16 @@ bash scripts/setup.sh
 export PATH="$root/.venv/bin:$PATH"
 export ANSIBLE_CONFIG="$root/ansible.cfg"
 
+# molecule (through ansible-compat) copies the collection under test into ~/.ansible/collections
+# unless a link there already points at the project. A copy left by an earlier run, of another
+# checkout or an older commit, shadows this checkout for ansible-lint and the plays: link it here.
+home_link="$HOME/.ansible/collections/ansible_collections/electrode/cluster"
+if [ "$(readlink -f "$home_link" 2>/dev/null)" != "$root" ]; then
+  mkdir -p "$(dirname "$home_link")"
+  rm -rf "$home_link"
+  ln -s "$root" "$home_link"
+fi
+
 step() { printf '\n=== %s ===\n' "$*"; }
 failures=()
 run() {
