@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright: electrode.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ubuntu's mainline kernel archive: which files of a release's CHECKSUMS make one kernel.
+
+A release folder (``v6.0/amd64/``) holds, per flavour, linux-headers (one ``_all`` package and
+one per flavour), linux-image-unsigned (or linux-image) and linux-modules debs, and ``CHECKSUMS``:
+``#`` comment lines, a ``# Checksums-Sha1:`` and a ``# Checksums-Sha256:`` block of
+``<hex>  <file name>`` lines. arm64 folders of later releases also hold ``-generic-64k`` debs,
+so the flavour must match exactly.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+
+def sha256_entries(checksums_text):
+    """The ``# Checksums-Sha256:`` block of a CHECKSUMS file as {file name: sha256}."""
+    entries, block = {}, None
+    for line in (checksums_text or "").splitlines():
+        header = re.match(r"^#\s*Checksums-(\w+):", line)
+        if header:
+            block = header.group(1).lower()
+            continue
+        if line.startswith("#") or not line.strip():
+            continue
+        match = re.match(r"^([0-9a-fA-F]+)\s+\*?(\S+)$", line.strip())
+        if block == "sha256" and match and len(match.group(1)) == 64:
+            entries[match.group(2)] = match.group(1).lower()
+    return entries
+
+
+def mainline_debs(checksums_text, version, flavour, arch):
+    """The debs of one kernel (``version`` 6.0.0, ``flavour`` generic, ``arch`` amd64) with their
+    sha256, in install order. Raises ValueError naming what is missing."""
+    entries = sha256_entries(checksums_text)
+    if not entries:
+        raise ValueError("CHECKSUMS has no '# Checksums-Sha256:' block of '<sha256>  <file>' lines")
+    version = re.escape(version)
+    flavour_ = re.escape(flavour)
+    wanted = [
+        ("linux-headers (all)", r"^linux-headers-%s-\d+_[^_]+_all\.deb$" % version),
+        ("linux-headers (%s)" % flavour, r"^linux-headers-%s-\d+-%s_[^_]+_%s\.deb$" % (version, flavour_, arch)),
+        ("linux-modules (%s)" % flavour, r"^linux-modules-%s-\d+-%s_[^_]+_%s\.deb$" % (version, flavour_, arch)),
+        ("linux-image (%s)" % flavour, r"^linux-image(-unsigned)?-%s-\d+-%s_[^_]+_%s\.deb$" % (version, flavour_, arch)),
+    ]
+    debs, missing = [], []
+    for what, pattern in wanted:
+        names = sorted(name for name in entries if re.match(pattern, name))
+        if not names:
+            missing.append(what)
+            continue
+        name = names[-1]
+        package, package_version = name.split("_")[0], name.split("_")[1]
+        debs.append({"name": name, "sha256": entries[name], "package": package, "version": package_version})
+    if missing:
+        raise ValueError(
+            "CHECKSUMS lists no %s deb for %s on %s (it lists: %s)"
+            % (", ".join(missing), version.replace("\\", ""), arch, ", ".join(sorted(entries)) or "nothing")
+        )
+    return debs
