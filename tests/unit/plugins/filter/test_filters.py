@@ -16,6 +16,7 @@ from ansible_collections.electrode.cluster.plugins.filter import (
     lab_network_problems,
     lab_node_paths,
     lab_plan,
+    mainline_debs,
     normalize_mac,
 )
 
@@ -73,3 +74,16 @@ def test_cluster_group_problems_filter():
     check = filter_named(cluster_group_problems, "cluster_group_problems")
     assert check({"replicas": ["a", "b", "c"], "clients": ["d"]}) == []
     assert check({"r": ["a", "b"], "c": ["d"]}, "r", "c")[0].startswith("The inventory group 'r' gives 2 replica(s)")
+
+
+def test_mainline_debs_filter():
+    debs = filter_named(mainline_debs, "mainline_debs")
+    checksums = "# Checksums-Sha256:\n" + "".join(
+        "%s  %s_6.0.0-060000.1_%s.deb\n" % (c * 64, name, arch)
+        for c, name, arch in [("a", "linux-headers-6.0.0-060000", "all"),
+                              ("b", "linux-headers-6.0.0-060000-generic", "amd64"),
+                              ("c", "linux-modules-6.0.0-060000-generic", "amd64"),
+                              ("d", "linux-image-unsigned-6.0.0-060000-generic", "amd64")])
+    assert [d["sha256"][0] for d in debs(checksums, "6.0.0")] == ["a", "b", "c", "d"]
+    with pytest.raises(AnsibleFilterError, match="mainline_debs: CHECKSUMS lists no"):
+        debs(checksums, "6.1.0")

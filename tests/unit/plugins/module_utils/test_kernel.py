@@ -8,9 +8,6 @@ __metaclass__ = type
 
 import pytest
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.electrode.cluster.plugins.filter.mainline_debs import FilterModule
 from ansible_collections.electrode.cluster.plugins.module_utils.kernel import mainline_debs, sha256_entries
 
 BUILD = "6.0.0-060000.202210022231"
@@ -78,10 +75,3 @@ def test_missing_debs_are_named():
         mainline_debs(AMD64, "6.0.0", "generic", "arm64")
     with pytest.raises(ValueError, match="no '# Checksums-Sha256:' block"):
         mainline_debs("# nothing here\n", "6.0.0", "generic", "amd64")
-
-
-def test_the_filter_wraps_errors():
-    debs = FilterModule().filters()["mainline_debs"]
-    assert len(debs(AMD64, "6.0.0")) == 4
-    with pytest.raises(AnsibleFilterError, match="mainline_debs: CHECKSUMS lists no"):
-        debs(AMD64, "6.1.0")
