@@ -12,6 +12,10 @@ set -euo pipefail
 root=$1
 makefile=$2
 export GNUPGHOME=$root/gnupg
+# A gpg-agent left from an earlier run holds a socket in the folder deleted below: stop it first,
+# and stop this run's when done, so that no daemon is left behind.
+[ -d "$GNUPGHOME" ] && gpgconf --kill gpg-agent 2>/dev/null || true
+trap 'gpgconf --kill gpg-agent 2>/dev/null || true' EXIT
 rm -rf "$root" && mkdir -p "$GNUPGHOME" "$root/www/keys" && chmod 700 "$GNUPGHOME"
 for who in autosigner developer stranger; do
   gpg --batch --quiet --passphrase '' --quick-gen-key "Fixture $who <$who@fixture.invalid>" ed25519 sign never
