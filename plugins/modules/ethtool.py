@@ -42,13 +42,15 @@ options:
     description: Fail when a requested setting is not supported by the driver, instead of reporting it.
     type: bool
     default: true
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
+  platform:
+    platforms: posix
 requirements:
   - ethtool
 author:
