@@ -190,3 +190,20 @@ def format_cpu_list(cpus):
     if start is not None:
         ranges.append((start, previous))
     return ",".join(str(a) if a == b else "%d-%d" % (a, b) for a, b in ranges)
+
+
+def cpu_list_problems(cpus, online):
+    """Problems of the CPU list ``cpus`` on a host whose online CPUs are ``online`` (both in the
+    kernel's form); empty when every CPU of the list is online."""
+    try:
+        wanted = parse_cpu_list(cpus)
+    except ValueError as exc:
+        return ["cpus: %s." % exc]
+    online_cpus = parse_cpu_list(online)
+    outside = sorted(set(wanted) - set(online_cpus))
+    if outside:
+        return [
+            "cpus %s names CPU(s) %s, outside this host's online CPUs %s."
+            % (cpus, format_cpu_list(outside), format_cpu_list(online_cpus))
+        ]
+    return []

@@ -75,7 +75,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.electrode.cluster.plugins.module_utils.nic import format_cpu_list, parse_cpu_list
+from ansible_collections.electrode.cluster.plugins.module_utils.nic import cpu_list_problems, format_cpu_list, parse_cpu_list
 
 
 def pin(interface, cpus, write, root="/"):
@@ -88,19 +88,11 @@ def pin(interface, cpus, write, root="/"):
     if not os.path.exists(net):
         names = sorted(os.listdir(os.path.join(root, "sys/class/net")))
         return irqs, unsupported, ["interface %s does not exist on this host (it has: %s)." % (interface, ", ".join(names))]
-    try:
-        wanted = parse_cpu_list(cpus)
-    except ValueError as exc:
-        return irqs, unsupported, ["cpus: %s." % exc]
     with open(os.path.join(root, "sys/devices/system/cpu/online")) as handle:
-        online = parse_cpu_list(handle.read())
-    outside = sorted(set(wanted) - set(online))
-    if outside:
-        return irqs, unsupported, [
-            "cpus %s names CPU(s) %s, outside this host's online CPUs %s."
-            % (cpus, format_cpu_list(outside), format_cpu_list(online))
-        ]
-    wanted_text = format_cpu_list(wanted)
+        problems = cpu_list_problems(cpus, handle.read())
+    if problems:
+        return irqs, unsupported, problems
+    wanted_text = format_cpu_list(parse_cpu_list(cpus))
     msi = os.path.join(net, "device/msi_irqs")
     if not os.path.isdir(msi):
         unsupported.append("%s has no MSI interrupts (/sys/class/net/%s/device/msi_irqs does not exist)" % (interface, interface))

@@ -142,3 +142,10 @@ def test_cpu_lists(text, cpus, compact):
 def test_bad_cpu_lists(bad):
     with pytest.raises(ValueError):
         parse_cpu_list(bad)
+
+
+def test_cpu_list_problems():
+    from ansible_collections.electrode.cluster.plugins.module_utils.nic import cpu_list_problems
+    assert cpu_list_problems("0,1", "0-1") == []
+    assert cpu_list_problems("3", "0-1") == ["cpus 3 names CPU(s) 3, outside this host's online CPUs 0-1."]
+    assert cpu_list_problems("2-1", "0-3") == ["cpus: '2-1' is not a CPU list: 2-1 runs backwards."]

@@ -1,0 +1,13 @@
+# -*- coding: utf-8 -*-
+# Copyright: electrode.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.electrode.cluster.plugins.module_utils.nic import cpu_list_problems
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"cpu_list_problems": cpu_list_problems}
