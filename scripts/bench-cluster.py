@@ -1,0 +1,77 @@
+"""Times site.yml on the local lab (3 replicas, 1 client) as a researcher meets it: from fresh
+nodes to a running cluster, a no-op re-run, a rebuild after a flag change, and a switch between
+two flag sets that are both built already. Run as root from a checkout after scripts/setup.sh:
+
+    .venv/bin/python scripts/bench-cluster.py
+
+It destroys and recreates the lab first. The lab builds $ELECTRODE_SOURCE when it is set (a
+clone of Electrode_io), else the collection's test fixture project: the output says which, since
+the fixture builds in seconds and Electrode in minutes. Packages come from the host's apt proxy
+cache.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PLAYBOOK = os.path.join(ROOT, ".venv", "bin", "ansible-playbook")
+RECAP = re.compile(r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)", re.M)
+STAGES = "kernel_source,electrode_build,electrode_services"
+BUILD_TASK = re.compile(r"electrode_build : Build the handler[^\n]*\n(?:ASYNC[^\n]*\n)*changed:")
+
+
+def run(*args):
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    started = time.monotonic()
+    done = subprocess.run([PLAYBOOK, "-i", os.path.join(ROOT, "inventories", "lab")] + list(args), check=False,
+                          cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seconds = time.monotonic() - started
+    if done.returncode != 0:
+        sys.stdout.write(done.stdout[-4000:])
+        sys.exit("ansible-playbook %s failed (rc %d)" % (" ".join(args), done.returncode))
+    hosts = RECAP.findall(done.stdout)
+    return {
+        "seconds": seconds,
+        "tasks": sum(int(h[1]) for h in hosts),
+        "changed": sum(int(h[2]) for h in hosts),
+        "built": bool(BUILD_TASK.search(done.stdout)),
+    }
+
+
+def flags(features):
+    return ["-e", json.dumps({"electrode_features": features})]
+
+
+def main():
+    if os.geteuid() != 0:
+        sys.exit("run as root (the lab needs it)")
+    source = os.environ.get("ELECTRODE_SOURCE") or "tests/fixtures/electrode (the test fixture, not Electrode)"
+    print("Source: %s" % source)
+    print("Recreating the lab (fresh nodes)...", flush=True)
+    run("playbooks/lab_destroy.yml")
+    print("lab.yml: %.1f s\n" % run("playbooks/lab.yml")["seconds"], flush=True)
+    all_flags = ["TC_BROADCAST", "FAST_QUORUM_PRUNE", "FAST_REPLY"]
+    steps = [
+        ("fresh site.yml (all stages, default flags)", ["playbooks/site.yml"]),
+        ("no-op site.yml", ["playbooks/site.yml"]),
+        ("flag change: FAST_REPLY only (build stages)", ["playbooks/site.yml", "--tags", STAGES] + flags(["FAST_REPLY"])),
+        ("switch back to the default flags (built)", ["playbooks/site.yml", "--tags", STAGES] + flags(all_flags)),
+        ("switch to FAST_REPLY only again (built)", ["playbooks/site.yml", "--tags", STAGES] + flags(["FAST_REPLY"])),
+        ("no-op of the build stages", ["playbooks/site.yml", "--tags", STAGES] + flags(["FAST_REPLY"])),
+    ]
+    header = "%-46s %9s %7s %8s %6s" % ("step", "seconds", "tasks", "changed", "built")
+    print(header)
+    print("-" * len(header))
+    for name, args in steps:
+        result = run(*args)
+        print("%-46s %9.1f %7d %8d %6s" % (name, result["seconds"], result["tasks"], result["changed"],
+                                            "yes" if result["built"] else "no"), flush=True)
+    print("\ntasks = task results on all hosts (ok, from the recap); built = the build task ran.")
+    print("Each run includes the facts play. The build stages run kernel_source too (its fact).")
+
+
+if __name__ == "__main__":
+    main()
