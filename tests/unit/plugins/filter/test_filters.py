@@ -10,8 +10,14 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.electrode.cluster.plugins.filter import (
+    bench_combine,
+    bench_order,
+    bench_xdp_delta,
+    client_summary,
     cluster_group_problems,
     cluster_model,
+    cpu_list_problems,
+    electrode_build_plan,
     experiment_interface,
     lab_network_problems,
     lab_node_paths,
@@ -87,3 +93,49 @@ def test_mainline_debs_filter():
     assert [d["sha256"][0] for d in debs(checksums, "6.0.0")] == ["a", "b", "c", "d"]
     with pytest.raises(AnsibleFilterError, match="mainline_debs: CHECKSUMS lists no"):
         debs(checksums, "6.1.0")
+
+
+def test_cpu_list_problems_filter():
+    problems = filter_named(cpu_list_problems, "cpu_list_problems")
+    assert problems("1", "0-1\n") == []
+    assert problems("1-3", "0-1\n") == ["cpus 1-3 names CPU(s) 2-3, outside this host's online CPUs 0-1."]
+    assert problems("one", "0-1") == ["cpus: 'one' is not a CPU list (e.g. 0, 0-3 or 0,2-3)."]
+
+
+def test_electrode_build_plan_filter():
+    plan = filter_named(electrode_build_plan, "electrode_build_plan")
+    source = {"sha256": "a" * 64, "files": {
+        "xdp-handler/fast_common.h": "#define CLUSTER_SIZE 3\n#define FAST_REPLICA_MAX 8\n",
+        "xdp-handler/fast_user.c": 'const char *eths[FAST_REPLICA_MAX] = {"", ""};\n'}}
+    cluster = {"f": 1, "cluster_size": 3, "port": 12345, "addresses": ["10.0.0.1", "10.0.0.2", "10.0.0.3"],
+               "macs": ["02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03"]}
+    result = plan(source, cluster, ["FAST_REPLY"], "/k")
+    assert result["problems"] == [] and result["name"].startswith("FAST_REPLY-")
+    assert result["config_txt"].startswith("f 1\nreplica 10.0.0.1:12345\n")
+    with pytest.raises(AnsibleFilterError, match="the cluster model has no macs"):
+        plan(source, dict(cluster, macs=None) and {k: v for k, v in cluster.items() if k != "macs"}, [], "")
+
+
+def test_client_summary_filter():
+    summary = filter_named(client_summary, "client_summary")
+    text = ("x (benchmark.cc:156): Completed 100 requests in 0.5 seconds\n"
+            "x (benchmark.cc:96): Median latency is 10 ns (0 us)\n"
+            "x (benchmark.cc:100): 90th percentile latency is 20 ns (0 us)\n"
+            "x (benchmark.cc:104): 95th percentile latency is 30 ns (0 us)\n"
+            "x (benchmark.cc:108): 99th percentile latency is 40 ns (0 us)\n"
+            "x (client.cc:249): All clients done.\n")
+    assert summary(text)["throughput_rps"] == 200.0
+    with pytest.raises(AnsibleFilterError, match="client_summary: no 'All clients done.' line"):
+        summary(text.rsplit("x (client", 1)[0])
+
+
+def test_bench_filters():
+    order = filter_named(bench_order, "bench_order")
+    assert [o["variant"] for o in order(["a", "b"], 2)] == ["a", "b", "b", "a"]
+    combine = filter_named(bench_combine, "bench_combine")
+    run = {"requests": 10, "seconds": 1.0, "latency_ns": {"p50": 1, "p90": 2, "p95": 3, "p99": 4}}
+    assert combine([run, run])["throughput_rps"] == 20.0
+    with pytest.raises(AnsibleFilterError, match="bench_combine: expects client_summary results"):
+        combine([{"requests": 1}])
+    delta = filter_named(bench_xdp_delta, "bench_xdp_delta")
+    assert delta("     rx_queue_0_xdp_tx: 1\n", "     rx_queue_0_xdp_tx: 4\n") == {"rx_queue_0_xdp_tx": 3}
