@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: electrode.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -143,7 +142,7 @@ def plots(results, summary, runs):
     first = runs[0]["provenance"]
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     names = [row["variant"] for row in summary]
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, NullFormatter
     plain = FuncFormatter(lambda value, _: "%g" % value)
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5.2))
@@ -173,7 +172,9 @@ def plots(results, summary, runs):
     right.set_ylabel("latency (us, log scale)")
     right.set_yscale("log")
     right.yaxis.set_major_formatter(plain)
-    right.yaxis.set_minor_formatter(plain)
+    low, high = right.get_ylim()
+    # Within one decade there are too few major ticks to read: label the minor ones too.
+    right.yaxis.set_minor_formatter(plain if high / low < 10 else NullFormatter())
     right.set_title("Latency percentiles: median of runs, min-max")
     right.legend(fontsize=8, loc="upper left")
     fig.suptitle("%s: f=%s, %d client(s), %s requests per client thread, %d repetitions"
