@@ -67,8 +67,8 @@ def main():
     print("-" * len(header))
     for name, args in steps:
         result = run(*args)
-        print("%-46s %9.1f %7d %8d %6s" % (name, result["seconds"], result["tasks"], result["changed"],
-                                            "yes" if result["built"] else "no"), flush=True)
+        built = "yes" if result["built"] else "no"
+        print("%-46s %9.1f %7d %8d %6s" % (name, result["seconds"], result["tasks"], result["changed"], built), flush=True)
     print("\ntasks = task results on all hosts (ok, from the recap); built = the build task ran.")
     print("Each run includes the facts play. The build stages run kernel_source too (its fact).")
 

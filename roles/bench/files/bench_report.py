@@ -153,9 +153,11 @@ def plots(results, summary, runs):
         left.scatter([i] * len(points), points, color="black", s=12, zorder=3)
         left.annotate("%.0f" % med, (i, med), xytext=(8, 4), textcoords="offset points", fontsize=9)
     left.set_xticks(range(len(names)))
-    left.set_xticklabels(["%s\n%s\n%s" % (row["variant"], " ".join(row["features"]) or "no flags",
-                                           "handler" if row["accelerated"] else "no handler") for row in summary],
-                         fontsize=8)
+    labels = []
+    for row in summary:
+        flags = " ".join(row["features"]) or "no flags"
+        labels.append("%s\n%s\n%s" % (row["variant"], flags, "handler" if row["accelerated"] else "no handler"))
+    left.set_xticklabels(labels, fontsize=8)
     left.set_ylabel("throughput (requests/s)")
     left.set_ylim(0, max(row["throughput_rps"][2] for row in summary) * 1.15)
     left.set_title("Throughput: bar = median, whiskers = min-max, dots = runs")

@@ -34,15 +34,16 @@ COMMON = """#ifndef X
 #define FAST_REPLICA_MAX 100 // max # of replicas.
 #endif
 """
-USER = """static void read_config(void) {
-	const char *eths[FAST_REPLICA_MAX] = {"9c:dc:71:00:00:01",
-					"9c:dc:71:00:00:02",
-					"9c:dc:71:00:00:03",
-					"",
-					""};
-	int f;
-}
-"""
+USER = (
+    "static void read_config(void) {\n"
+    "\tconst char *eths[FAST_REPLICA_MAX] = {\"9c:dc:71:00:00:01\",\n"
+    "\t\t\t\t\t\"9c:dc:71:00:00:02\",\n"
+    "\t\t\t\t\t\"9c:dc:71:00:00:03\",\n"
+    "\t\t\t\t\t\"\",\n"
+    "\t\t\t\t\t\"\"};\n"
+    "\tint f;\n"
+    "}\n"
+)
 MACS5 = ["02:00:00:00:00:0%d" % i for i in range(1, 6)]
 CLUSTER = {"f": 2, "cluster_size": 5, "port": 12345, "macs": MACS5,
            "addresses": ["10.10.1.%d" % i for i in range(1, 6)]}
