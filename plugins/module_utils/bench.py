@@ -70,30 +70,24 @@ def client_summary(text):
             raise ClientOutputError("thread %d completed %d requests in %s seconds" % (index, thread["requests"], thread["seconds"]))
     if not done:
         raise ClientOutputError("no 'All clients done.' line: the client did not end normally")
-    requests = sum(t["requests"] for t in threads)
-    seconds = max(t["seconds"] for t in threads)
-    latency = {p: int(round(sum(t["latency_ns"][p] * t["requests"] for t in threads) / float(requests)))
-               for p in PERCENTILES}
-    return {
-        "requests": requests,
-        "seconds": seconds,
-        "throughput_rps": requests / seconds,
-        "threads": len(threads),
-        "latency_ns": latency,
-        "per_thread": threads,
-    }
+    return dict(_aggregate(threads), threads=len(threads), per_thread=threads)
+
+
+def _aggregate(parts):
+    """Parts that ran at once (threads, clients) -> requests added up over the longest part's time,
+    each latency percentile the request-weighted mean of the parts'."""
+    requests = sum(p["requests"] for p in parts)
+    seconds = max(p["seconds"] for p in parts)
+    latency = dict((k, int(round(sum(p["latency_ns"][k] * p["requests"] for p in parts) / float(requests))))
+                   for k in PERCENTILES)
+    return {"requests": requests, "seconds": seconds, "throughput_rps": requests / seconds, "latency_ns": latency}
 
 
 def combine_clients(summaries):
     """Several clients run at once -> one run: requests add up over the longest client's time."""
     if not summaries:
         raise ClientOutputError("no client summaries")
-    requests = sum(s["requests"] for s in summaries)
-    seconds = max(s["seconds"] for s in summaries)
-    latency = {p: int(round(sum(s["latency_ns"][p] * s["requests"] for s in summaries) / float(requests)))
-               for p in PERCENTILES}
-    return {"requests": requests, "seconds": seconds, "throughput_rps": requests / seconds,
-            "clients": len(summaries), "latency_ns": latency}
+    return dict(_aggregate(summaries), clients=len(summaries))
 
 
 def percentile(sorted_samples, fraction):
