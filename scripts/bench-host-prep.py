@@ -8,30 +8,16 @@ It destroys and recreates the lab first, so "cold" means fresh nodes; the host's
 cache is kept, so packages come from the host, not the Internet (the figure says so).
 """
 import os
-import re
-import subprocess
 import sys
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PLAYBOOK = os.path.join(ROOT, ".venv", "bin", "ansible-playbook")
+from lab_playbook import run as run_playbook
+
 ROLES = ["mainline_kernel", "build_deps", "kernel_source", "nic_tuning"]
-RECAP = re.compile(r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)", re.M)
 
 
 def run(*args):
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    started = time.monotonic()
-    done = subprocess.run([PLAYBOOK, "-i", os.path.join(ROOT, "inventories", "lab")] + list(args), check=False,
-                          cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    seconds = time.monotonic() - started
-    if done.returncode != 0:
-        sys.stdout.write(done.stdout[-4000:])
-        sys.exit("ansible-playbook %s failed (rc %d)" % (" ".join(args), done.returncode))
-    hosts = RECAP.findall(done.stdout)
-    tasks = sum(int(h[1]) for h in hosts)
-    changed = sum(int(h[2]) for h in hosts)
-    return seconds, tasks, changed
+    result = run_playbook(*args)
+    return result["seconds"], result["tasks"], result["changed"]
 
 
 def main():
