@@ -24,6 +24,7 @@ from ansible_collections.electrode.cluster.plugins.filter import (
     lab_plan,
     mainline_debs,
     normalize_mac,
+    replica_restart_plan,
 )
 
 
@@ -139,3 +140,12 @@ def test_bench_filters():
         combine([{"requests": 1}])
     delta = filter_named(bench_xdp_delta, "bench_xdp_delta")
     assert delta("     rx_queue_0_xdp_tx: 1\n", "     rx_queue_0_xdp_tx: 4\n") == {"rx_queue_0_xdp_tx": 3}
+
+
+def test_replica_restart_plan_filter():
+    plan = filter_named(replica_restart_plan, "replica_restart_plan")
+    before = {"r0": {"invocation": "a", "record": {"r0": "a", "r1": "b", "r2": "c"}},
+              "r1": {"invocation": "b", "record": None}, "r2": {"invocation": "c", "record": None}}
+    assert plan(before, {"r0": "a", "r1": "b2", "r2": "c"}, ["r0", "r1", "r2"])["restarted"] == ["r1"]
+    with pytest.raises(AnsibleFilterError, match="no InvocationID for r2"):
+        plan(before, {"r0": "a", "r1": "b"}, ["r0", "r1", "r2"])
