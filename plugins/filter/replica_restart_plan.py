@@ -10,9 +10,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.electrode.cluster.plugins.module_utils.services import replica_restart_plan
 
 
-def _plan(before, after, replicas):
+def _plan(records, current, replicas):
     try:
-        return replica_restart_plan(before, after, replicas)
+        return replica_restart_plan(records, current, replicas)
     except ValueError as exc:
         raise AnsibleFilterError(str(exc))
 

@@ -23,57 +23,54 @@ def _text(value):
     return value if isinstance(value, str) else ""
 
 
-def replica_restart_plan(before, after, replicas):
+def replica_restart_plan(records, current, replicas):
     """Decide whether every replica must be restarted so that they run as one start again.
 
-    :arg before: mapping replica -> ``{"invocation": ..., "record": ...}`` read before this run
-      changed anything: the replica unit's InvocationID then, and the record the node kept of the
-      last common start (a mapping replica -> InvocationID), or None where it has none.
-    :arg after: mapping replica -> the replica unit's InvocationID now.
+    :arg records: mapping replica -> the record that node keeps of the replicas' last common start
+      (a mapping replica -> InvocationID), or None where it has none (a first start, a reboot).
+    :arg current: mapping replica -> the replica unit's InvocationID now.
     :arg replicas: every replica of the cluster, in index order.
     :returns: ``{"in_step": bool, "restarted": [...], "record": {...}, "reason": str}``: the
-      replicas whose unit started since the last common start (or, without any record, during
-      this run), whether the cluster is still one start (none restarted, or all of them), the
-      record to keep, and a sentence saying why.
+      replicas whose unit started since the last common start, whether the cluster is still one
+      start (none of them restarted, or all), the record to keep, and a sentence saying why.
+      Where no node has a record, the replicas are taken as one start (a first start).
     """
-    before = before or {}
-    after = after or {}
+    records = records or {}
+    current = current or {}
     replicas = list(replicas or [])
-    missing = [r for r in replicas if not _text(after.get(r))]
+    missing = [r for r in replicas if not _text(current.get(r))]
     if missing:
         raise ValueError(
             "replica_restart_plan: no InvocationID for %s (is electrode-replica.service active there?)"
             % ", ".join(missing)
         )
-    current = dict((r, after[r]) for r in replicas)
-    records = []
+    now = dict((r, current[r]) for r in replicas)
+    known = []
     for replica in replicas:
-        record = (before.get(replica) or {}).get("record")
-        if isinstance(record, dict) and record and record not in records:
-            records.append(record)
-    if len(records) > 1:
+        record = records.get(replica)
+        if isinstance(record, dict) and record and record not in known:
+            known.append(record)
+    if len(known) > 1:
         return {
             "in_step": False,
             "restarted": list(replicas),
-            "record": current,
+            "record": now,
             "reason": "the replicas' records of their last common start differ (a run that stopped half-way)",
         }
-    if records:
-        known, since = records[0], "the last common start"
-    else:
-        known = dict((r, _text((before.get(r) or {}).get("invocation"))) for r in replicas)
-        since = "the start of this run (no replica has a record)"
-    restarted = [r for r in replicas if _text(known.get(r)) != current[r]]
+    if not known:
+        return {"in_step": True, "restarted": list(replicas), "record": now,
+                "reason": "no replica has a record of a common start: this is taken as one"}
+    restarted = [r for r in replicas if _text(known[0].get(r)) != now[r]]
     if not restarted:
-        reason = "no replica restarted since %s" % since
+        reason = "no replica restarted since the last common start"
     elif len(restarted) == len(replicas):
-        reason = "every replica started since %s" % since
+        reason = "every replica started since the last common start"
     else:
-        reason = "%s restarted alone since %s, while %s kept running" % (
-            ", ".join(restarted), since, ", ".join(r for r in replicas if r not in restarted))
+        reason = "%s restarted alone since the last common start, while %s kept running" % (
+            ", ".join(restarted), ", ".join(r for r in replicas if r not in restarted))
     return {
         "in_step": len(restarted) in (0, len(replicas)),
         "restarted": restarted,
-        "record": current,
+        "record": now,
         "reason": reason,
     }

@@ -144,8 +144,7 @@ def test_bench_filters():
 
 def test_replica_restart_plan_filter():
     plan = filter_named(replica_restart_plan, "replica_restart_plan")
-    before = {"r0": {"invocation": "a", "record": {"r0": "a", "r1": "b", "r2": "c"}},
-              "r1": {"invocation": "b", "record": None}, "r2": {"invocation": "c", "record": None}}
-    assert plan(before, {"r0": "a", "r1": "b2", "r2": "c"}, ["r0", "r1", "r2"])["restarted"] == ["r1"]
+    records = {"r0": {"r0": "a", "r1": "b", "r2": "c"}, "r1": None, "r2": None}
+    assert plan(records, {"r0": "a", "r1": "b2", "r2": "c"}, ["r0", "r1", "r2"])["restarted"] == ["r1"]
     with pytest.raises(AnsibleFilterError, match="no InvocationID for r2"):
-        plan(before, {"r0": "a", "r1": "b"}, ["r0", "r1", "r2"])
+        plan(records, {"r0": "a", "r1": "b"}, ["r0", "r1", "r2"])

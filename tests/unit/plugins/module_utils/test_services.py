@@ -14,83 +14,62 @@ REPLICAS = ["replica0", "replica1", "replica2"]
 START = {"replica0": "a0", "replica1": "b0", "replica2": "c0"}
 
 
-def recorded(invocations, record="start"):
-    """What each replica read before the run: its InvocationID then, and its record (the common
-    START by default, none with record=None)."""
-    record = START if record == "start" else record
-    return dict((r, {"invocation": invocations[r], "record": dict(record) if record else None}) for r in REPLICAS)
+def every_node_has(record):
+    return dict((r, dict(record)) for r in REPLICAS)
 
 
 def test_steady_cluster_is_in_step_and_keeps_its_record():
-    plan = replica_restart_plan(recorded(START), START, REPLICAS)
+    plan = replica_restart_plan(every_node_has(START), START, REPLICAS)
     assert plan == {"in_step": True, "restarted": [], "record": START,
                     "reason": "no replica restarted since the last common start"}
 
 
 def test_one_replica_restarted_by_systemd_needs_a_common_restart():
     now = dict(START, replica0="a1")
-    plan = replica_restart_plan(recorded(now), now, REPLICAS)
-    assert not plan["in_step"]
-    assert plan["restarted"] == ["replica0"]
+    plan = replica_restart_plan(every_node_has(START), now, REPLICAS)
+    assert (plan["in_step"], plan["restarted"], plan["record"]) == (False, ["replica0"], now)
     assert plan["reason"] == ("replica0 restarted alone since the last common start, while replica1, "
                               "replica2 kept running")
 
 
-def test_a_restart_during_this_run_on_one_node_is_caught_too():
-    now = dict(START, replica2="c1")
-    plan = replica_restart_plan(recorded(START), now, REPLICAS)
-    assert (plan["in_step"], plan["restarted"], plan["record"]) == (False, ["replica2"], now)
-
-
 def test_every_replica_restarted_is_one_start():
     now = {"replica0": "a1", "replica1": "b1", "replica2": "c1"}
-    plan = replica_restart_plan(recorded(START), now, REPLICAS)
+    plan = replica_restart_plan(every_node_has(START), now, REPLICAS)
     assert (plan["in_step"], plan["restarted"], plan["record"]) == (True, REPLICAS, now)
 
 
 def test_a_rebooted_node_has_no_record_and_is_caught_by_the_others():
     now = dict(START, replica1="b1")
-    before = recorded(now)
-    before["replica1"]["record"] = None
-    plan = replica_restart_plan(before, now, REPLICAS)
+    records = every_node_has(START)
+    records["replica1"] = None
+    plan = replica_restart_plan(records, now, REPLICAS)
     assert (plan["in_step"], plan["restarted"]) == (False, ["replica1"])
 
 
-def test_without_records_a_fresh_start_of_all_is_in_step():
-    before = recorded({"replica0": "", "replica1": "", "replica2": ""}, record=None)
-    plan = replica_restart_plan(before, START, REPLICAS)
+def test_without_any_record_the_replicas_are_one_start():
+    plan = replica_restart_plan(dict((r, None) for r in REPLICAS), START, REPLICAS)
     assert (plan["in_step"], plan["record"]) == (True, START)
     assert "no replica has a record" in plan["reason"]
-
-
-def test_without_records_a_running_cluster_is_taken_as_it_is():
-    plan = replica_restart_plan(recorded(START, record=None), START, REPLICAS)
-    assert (plan["in_step"], plan["restarted"]) == (True, [])
-
-
-def test_without_records_a_partial_start_in_this_run_is_not_in_step():
-    now = dict(START, replica0="a1")
-    plan = replica_restart_plan(recorded(START, record=None), now, REPLICAS)
-    assert (plan["in_step"], plan["restarted"]) == (False, ["replica0"])
+    assert replica_restart_plan({}, START, REPLICAS)["in_step"]
 
 
 def test_records_that_differ_mean_a_common_restart():
-    before = recorded(START)
-    before["replica2"]["record"] = dict(START, replica0="a9")
-    plan = replica_restart_plan(before, START, REPLICAS)
+    records = every_node_has(START)
+    records["replica2"] = dict(START, replica0="a9")
+    plan = replica_restart_plan(records, START, REPLICAS)
     assert not plan["in_step"] and plan["restarted"] == REPLICAS
     assert "differ" in plan["reason"]
 
 
 def test_a_grown_cluster_counts_new_replicas_as_started():
     replicas = REPLICAS + ["replica3", "replica4"]
+    records = dict((r, START if r in START else None) for r in replicas)
     now = {"replica0": "a1", "replica1": "b1", "replica2": "c1", "replica3": "d0", "replica4": "e0"}
-    before = dict((r, {"invocation": "", "record": START}) for r in replicas)
-    assert replica_restart_plan(before, now, replicas)["in_step"]
+    assert replica_restart_plan(records, now, replicas)["in_step"]
     now["replica0"] = "a0"
-    assert replica_restart_plan(before, now, replicas)["restarted"] == ["replica1", "replica2", "replica3", "replica4"]
+    assert replica_restart_plan(records, now, replicas)["restarted"] == ["replica1", "replica2", "replica3", "replica4"]
 
 
 def test_an_inactive_replica_is_an_error_naming_it():
     with pytest.raises(ValueError, match="no InvocationID for replica1"):
-        replica_restart_plan(recorded(START), dict(START, replica1=""), REPLICAS)
+        replica_restart_plan(every_node_has(START), dict(START, replica1=""), REPLICAS)
