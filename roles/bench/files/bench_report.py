@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The report of one benchmark: reads RESULTS/runs/*.json (and the clients' latency .raw files)
 and writes RESULTS/runs.csv, RESULTS/summary.csv, RESULTS/summary.txt, RESULTS/bench.png and
-RESULTS/latency-cdf.png; prints the summary table.
+RESULTS/latency-cdf.png; prints the summary table. The logs that each run's JSON carries (each
+client's output, each replica's services log) are written beside the run's latency files, as
+RESULTS/runs/<run>/<host>-client.log and <host>-services.log.
 
     bench_report.py RESULTS_DIR
 """
@@ -59,6 +61,18 @@ def raw_samples(results, run_id):
         usable = len(data) - len(data) % 8
         samples.extend(v[0] for v in struct.iter_unpack("<Q", data[:usable]))
     return samples
+
+
+def write_logs(results, runs):
+    """Each run's logs as files of their own, for people to read."""
+    for run in runs:
+        folder = os.path.join(results, "runs", run["run"])
+        for kind in ("client", "services"):
+            for host, text in sorted((run.get("logs", {}).get(kind) or {}).items()):
+                if not os.path.isdir(folder):
+                    os.makedirs(folder)
+                with open(os.path.join(folder, "%s-%s.log" % (host, kind)), "w") as handle:
+                    handle.write(text)
 
 
 def write_runs_csv(results, runs):
@@ -219,6 +233,7 @@ def main():
         sys.exit("usage: bench_report.py RESULTS_DIR")
     results = sys.argv[1]
     runs = load_runs(results)
+    write_logs(results, runs)
     write_runs_csv(results, runs)
     summary = summarise(runs)
     write_summary_csv(results, summary)
