@@ -79,3 +79,29 @@ def test_an_ethtool_failure_that_is_not_unsupported_fails():
     module = FakeModule({"-c": (76, "", "Cannot get device coalesce settings: No such device")})
     with pytest.raises(Failed, match="ethtool -c eth9 failed: Cannot get device coalesce settings: No such device"):
         read(module, "ethtool", "eth9", ["coalesce"])
+
+
+E1000E = {"-c": (0, recorded("e1000e-c.txt"), ""), "-l": (1, "", recorded("e1000e-l.err")),
+          "-g": (0, recorded("e1000e-g.txt"), "")}
+
+
+def test_e1000e_has_rx_usecs_and_rings_but_no_channels():
+    settings = read(FakeModule(E1000E), "ethtool", "eth0", ["coalesce", "channels", "ring"])
+    assert settings["channels"] is None
+    assert settings["coalesce"]["rx-usecs"] == 3
+    assert [k for k, v in settings["coalesce"].items() if v is not None] == ["rx-usecs"]
+    assert settings["ring"] == {"max": {"rx": 4096, "rx-mini": None, "rx-jumbo": None, "tx": 4096},
+                                "current": {"rx": 256, "rx-mini": None, "rx-jumbo": None, "tx": 256}}
+
+
+def test_the_seed_settings_on_e1000e_set_rx_usecs_and_report_the_rest():
+    settings = read(FakeModule(E1000E), "ethtool", "eth0", ["coalesce", "channels", "ring"])
+    changes, unsupported, problems = plan(settings, dict(SEED, ring={"rx": 1024, "tx": 256}))
+    assert changes == {"coalesce": {"rx-usecs": 0}, "ring": {"rx": 1024}}
+    assert unsupported == ["coalesce adaptive-rx", "coalesce adaptive-tx", "coalesce rx-frames", "coalesce tx-frames",
+                           "coalesce tx-usecs", "channels combined"]
+    assert problems == []
+    # The driver took rx-usecs 0 (recorded after `ethtool -C eth0 rx-usecs 0`): a second run plans nothing.
+    after = dict(E1000E, **{"-c": (0, recorded("e1000e-c-rx-usecs0.txt"), "")})
+    settings = read(FakeModule(after), "ethtool", "eth0", ["coalesce"])
+    assert plan(settings, {"coalesce": SEED["coalesce"]})[0] == {}
