@@ -39,6 +39,7 @@ lint() {
 # ansible-test works on an installed collection: build the tarball (which proves it builds and
 # installs) and test the installed copy.
 build_dir=$(mktemp -d /tmp/electrode-cluster-build.XXXXXX)
+logs=$(mktemp -d /tmp/electrode-cluster-test-logs.XXXXXX)
 trap 'rm -rf "$build_dir"' EXIT
 collection="$build_dir/collections/ansible_collections/electrode/cluster"
 build_and_install() {
@@ -70,17 +71,32 @@ units() {
 
 # Every scenario but the opt-in ones (a first line "# opt-in" in molecule.yml: they need a VM or a
 # clone of the upstream and are run by hand), one at a time: they share the one lab.
+failed_scenarios=()
 molecule_all() {
-  local scenario failed=()
+  local scenario
   for scenario in molecule/*/molecule.yml; do
     scenario=$(basename "$(dirname "$scenario")")
     if head -n 2 "molecule/$scenario/molecule.yml" | grep -q '^# opt-in'; then
       echo "skipping opt-in scenario $scenario"
       continue
     fi
-    molecule test -s "$scenario" || failed+=("$scenario")
+    molecule test -s "$scenario" 2>&1 | tee "$logs/$scenario.log" || failed_scenarios+=("$scenario")
   done
-  [ ${#failed[@]} -eq 0 ] || { echo "failed scenarios: ${failed[*]}"; return 1; }
+  [ ${#failed_scenarios[@]} -eq 0 ] || { echo "failed scenarios: ${failed_scenarios[*]}"; return 1; }
+}
+
+# The task that failed a scenario (the last error before the first recap with failed=N, or
+# molecule's idempotence report), without colours: it is far above the end of the output.
+first_failure() {
+  awk '
+    { gsub(/\x1b\[[0-9;]*m/, ""); line[NR] = $0 }
+    /\[ERROR\]|fatal: \[|Idempotence test failed/ { last = NR }
+    /failed=[1-9]/ && last { from = last; exit }
+    END {
+      if (!from) from = last
+      if (!from) exit 1
+      for (i = from; i <= from + 18 && i in line; i++) print substr(line[i], 1, 200)
+    }' "$1"
 }
 
 py=$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
@@ -89,6 +105,11 @@ run "collection build and install" build_and_install
 run "ansible-test sanity" sanity
 run "ansible-test units" units
 run "molecule scenarios on the lab" molecule_all
+
+for scenario in "${failed_scenarios[@]}"; do
+  step "first failure in scenario $scenario (whole log: $logs/$scenario.log)"
+  first_failure "$logs/$scenario.log" || tail -n 18 "$logs/$scenario.log"
+done
 
 step "summary"
 echo "$(( 5 - ${#failures[@]} )) passed, ${#failures[@]} failed"
