@@ -72,15 +72,18 @@ units() {
 # Every scenario but the opt-in ones (a first line "# opt-in" in molecule.yml: they need a VM or a
 # clone of the upstream and are run by hand), one at a time: they share the one lab.
 failed_scenarios=()
+scenario_times=()
 molecule_all() {
-  local scenario
+  local scenario start result
   for scenario in molecule/*/molecule.yml; do
     scenario=$(basename "$(dirname "$scenario")")
     if head -n 2 "molecule/$scenario/molecule.yml" | grep -q '^# opt-in'; then
       echo "skipping opt-in scenario $scenario"
       continue
     fi
-    molecule test -s "$scenario" 2>&1 | tee "$logs/$scenario.log" || failed_scenarios+=("$scenario")
+    start=$SECONDS result=passed
+    molecule test -s "$scenario" 2>&1 | tee "$logs/$scenario.log" || { result=FAILED; failed_scenarios+=("$scenario"); }
+    scenario_times+=("molecule $scenario: $result in $((SECONDS - start)) s")
   done
   [ ${#failed_scenarios[@]} -eq 0 ] || { echo "failed scenarios: ${failed_scenarios[*]}"; return 1; }
 }
@@ -112,5 +115,7 @@ for scenario in "${failed_scenarios[@]}"; do
 done
 
 step "summary"
+[ ${#scenario_times[@]} -eq 0 ] || printf '%s\n' "${scenario_times[@]}"
+echo "total: $SECONDS s"
 echo "$(( 5 - ${#failures[@]} )) passed, ${#failures[@]} failed"
 [ ${#failures[@]} -eq 0 ] || { printf 'failed: %s\n' "${failures[@]}"; exit 1; }
