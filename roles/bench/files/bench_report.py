@@ -185,12 +185,17 @@ def plots(results, summary, runs):
     right.set_xticks(range(len(PERCENTILES)))
     right.set_xticklabels(["median", "90th", "95th", "99th"])
     right.set_xlabel("latency percentile")
-    right.set_ylabel("latency (us, log scale)")
-    right.set_yscale("log")
-    right.yaxis.set_major_formatter(plain)
-    low, high = right.get_ylim()
-    # Within one decade there are too few major ticks to read: label the minor ones too.
-    right.yaxis.set_minor_formatter(plain if high / low < 10 else NullFormatter())
+    # A log axis when the tail is ten times the fastest figure or more; within one decade a log
+    # axis has one or two labelled ticks and shortens the bars' differences: a linear one from 0.
+    latencies = [v for row in summary for p in PERCENTILES for v in row[p]]
+    if latencies and min(latencies) > 0 and max(latencies) / min(latencies) >= 10:
+        right.set_ylabel("latency (us, log scale)")
+        right.set_yscale("log")
+        right.yaxis.set_major_formatter(plain)
+        right.yaxis.set_minor_formatter(NullFormatter())
+    else:
+        right.set_ylabel("latency (us)")
+        right.set_ylim(0, max(latencies or [1]) * 1.15)
     right.set_title("Latency percentiles: median of runs, min-max")
     right.legend(fontsize=8, loc="upper left")
     fig.suptitle("%s: f=%s, %d client(s), %s requests per client thread, %d repetitions"
