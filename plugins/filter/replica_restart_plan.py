@@ -10,9 +10,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.electrode.cluster.plugins.module_utils.services import replica_restart_plan
 
 
-def _plan(records, current, replicas):
+def _plan(records, current, replicas, started=None):
     try:
-        return replica_restart_plan(records, current, replicas)
+        return replica_restart_plan(records, current, replicas, started)
     except ValueError as exc:
         raise AnsibleFilterError(str(exc))
 

@@ -9,7 +9,9 @@ role changed one node's unit) comes back at view 0 with an empty log while its p
 the cluster stops answering: upstream's advice is to terminate the cluster and start it again.
 So the replicas are only ever started together, and each keeps a record of the common start: the
 systemd InvocationID of every replica's unit at that start. Comparing the record with the units'
-current InvocationIDs says which replicas started since, and whether they did so together.
+current InvocationIDs says which replicas started since; which of those starts the role's run made
+itself says whether they did so together (the real replicas can also crash one after the other, so
+"every replica started since" alone does not mean one start).
 
 Pure Python on plain data, shared by the ``replica_restart_plan`` filter and its unit tests.
 """
@@ -23,26 +25,37 @@ def _text(value):
     return value if isinstance(value, str) else ""
 
 
-def replica_restart_plan(records, current, replicas):
+def _names(replicas):
+    return ", ".join(replicas)
+
+
+def replica_restart_plan(records, current, replicas, started=None):
     """Decide whether every replica must be restarted so that they run as one start again.
 
     :arg records: mapping replica -> the record that node keeps of the replicas' last common start
       (a mapping replica -> InvocationID), or None where it has none (a first start, a reboot).
     :arg current: mapping replica -> the replica unit's InvocationID now.
     :arg replicas: every replica of the cluster, in index order.
+    :arg started: the replicas whose unit this run started or restarted (the role's own start);
+      a replica that started since the last common start and is not among them restarted on its
+      own (systemd's restart after a crash, a reboot, a start by hand).
     :returns: ``{"in_step": bool, "restarted": [...], "record": {...}, "reason": str}``: the
       replicas whose unit started since the last common start, whether the cluster is still one
-      start (none of them restarted, or all), the record to keep, and a sentence saying why.
-      Where no node has a record, the replicas are taken as one start (a first start).
+      start, the record to keep, and a sentence saying why. The cluster is one start when none
+      of them restarted, or when this run started every one of them; not when some restarted,
+      nor when all did but some on their own (each at its own moment, as when the real replicas
+      crash one after the other). Where no node has a record, the replicas are taken as one
+      start (a first start).
     """
     records = records or {}
     current = current or {}
     replicas = list(replicas or [])
+    started = set(started or [])
     missing = [r for r in replicas if not _text(current.get(r))]
     if missing:
         raise ValueError(
             "replica_restart_plan: no InvocationID for %s (is electrode-replica.service active there?)"
-            % ", ".join(missing)
+            % _names(missing)
         )
     now = dict((r, current[r]) for r in replicas)
     known = []
@@ -61,15 +74,24 @@ def replica_restart_plan(records, current, replicas):
         return {"in_step": True, "restarted": list(replicas), "record": now,
                 "reason": "no replica has a record of a common start: this is taken as one"}
     restarted = [r for r in replicas if _text(known[0].get(r)) != now[r]]
+    on_their_own = [r for r in restarted if r not in started]
     if not restarted:
-        reason = "no replica restarted since the last common start"
-    elif len(restarted) == len(replicas):
-        reason = "every replica started since the last common start"
-    else:
+        in_step, reason = True, "no replica restarted since the last common start"
+    elif len(restarted) < len(replicas):
+        in_step = False
         reason = "%s restarted alone since the last common start, while %s kept running" % (
-            ", ".join(restarted), ", ".join(r for r in replicas if r not in restarted))
+            _names(restarted), _names(r for r in replicas if r not in restarted))
+    elif not on_their_own:
+        in_step, reason = True, "this run started every replica"
+    else:
+        in_step = False
+        reason = "every replica started since the last common start, but not together: %s restarted on %s own" % (
+            _names(on_their_own), "its" if len(on_their_own) == 1 else "their")
+        by_run = [r for r in restarted if r in started]
+        if by_run:
+            reason += ", %s in this run" % _names(by_run)
     return {
-        "in_step": len(restarted) in (0, len(replicas)),
+        "in_step": in_step,
         "restarted": restarted,
         "record": now,
         "reason": reason,

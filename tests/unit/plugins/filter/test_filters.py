@@ -146,5 +146,8 @@ def test_replica_restart_plan_filter():
     plan = filter_named(replica_restart_plan, "replica_restart_plan")
     records = {"r0": {"r0": "a", "r1": "b", "r2": "c"}, "r1": None, "r2": None}
     assert plan(records, {"r0": "a", "r1": "b2", "r2": "c"}, ["r0", "r1", "r2"])["restarted"] == ["r1"]
+    every = {"r0": "a2", "r1": "b2", "r2": "c2"}
+    assert not plan(records, every, ["r0", "r1", "r2"])["in_step"]
+    assert plan(records, every, ["r0", "r1", "r2"], ["r0", "r1", "r2"])["in_step"]
     with pytest.raises(AnsibleFilterError, match="no InvocationID for r2"):
         plan(records, {"r0": "a", "r1": "b"}, ["r0", "r1", "r2"])
