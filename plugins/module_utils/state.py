@@ -1,0 +1,139 @@
+# -*- coding: utf-8 -*-
+# Copyright: electrode.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the stages left on a node, read back as data.
+
+Each stage records what it made in the node's state folder (``/var/lib/electrode/state`` by
+default): ``kernel_tree.json`` (kernel_source: the prepared tree and its inputs),
+``builds/<name>.json`` (electrode_build: one per build tree on the node), ``services.json``
+(electrode_services: the build the units run and their settings). The units' own state comes from
+``systemctl show``, and the replicas' last common start from the record electrode_services keeps
+in ``/run``. The ``electrode_state`` module reads all of it in one round trip, so that any stage
+can run alone on a cluster brought up before: no role includes another to recover a fact.
+
+Pure Python on paths and text, shared by the module and its unit tests.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import errno
+import glob
+import json
+import os
+
+# What is read of each unit (systemctl show --property=...), and the name each gets in the result.
+UNIT_PROPERTIES = (
+    ("LoadState", "load_state"),
+    ("ActiveState", "active_state"),
+    ("SubState", "sub_state"),
+    ("InvocationID", "invocation_id"),
+    ("NRestarts", "n_restarts"),
+    ("MainPID", "main_pid"),
+    ("ExecMainStatus", "exec_main_status"),
+    ("CPUUsageNSec", "cpu_usage_nsec"),
+)
+_INTEGERS = ("n_restarts", "main_pid", "exec_main_status", "cpu_usage_nsec")
+
+
+def parse_systemctl_show(text, units):
+    """The units' properties from ``systemctl show --property=... UNIT...`` output.
+
+    systemctl prints one block of ``Key=value`` lines per unit, in the order the units were named,
+    separated by blank lines. Returns unit name -> {load_state, active_state, sub_state,
+    invocation_id, n_restarts, main_pid, exec_main_status, cpu_usage_nsec}; a number systemd does
+    not know (``[not set]``, an empty value) is None, as is an InvocationID of a unit not running.
+    """
+    blocks = []
+    current = {}
+    for line in text.splitlines():
+        if not line.strip():
+            if current:
+                blocks.append(current)
+                current = {}
+            continue
+        key, sep, value = line.partition("=")
+        if sep:
+            current[key.strip()] = value.strip()
+    if current:
+        blocks.append(current)
+    if len(blocks) != len(units):
+        raise ValueError(
+            "systemctl show printed %d unit block(s) for %d unit(s): %s" % (len(blocks), len(units), ", ".join(units)))
+    result = {}
+    for unit, block in zip(units, blocks):
+        state = {}
+        for prop, name in UNIT_PROPERTIES:
+            value = block.get(prop)
+            if name in _INTEGERS:
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    value = None
+            elif value == "":
+                value = None
+            state[name] = value
+        result[unit] = state
+    return result
+
+
+def _read_json(path):
+    """A JSON record, or None where there is none. A record that is not JSON raises ValueError."""
+    try:
+        with open(path) as handle:
+            text = handle.read()
+    except (IOError, OSError) as error:
+        if error.errno == errno.ENOENT:
+            return None
+        raise ValueError("cannot read %s (%s): read the node's state as root (become: true)" % (path, error.strerror))
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ValueError("%s is not JSON (%s): remove it, and the stage that wrote it writes it again" % (path, error))
+
+
+def read_records(state_dir):
+    """The stages' records in ``state_dir``: kernel_tree, builds (by name) and services.
+
+    A record whose folder is gone (a build tree or kernel tree removed by hand) is marked
+    ``present: false`` rather than dropped, so that a stage knows to make it again.
+    """
+    kernel_tree = _read_json(os.path.join(state_dir, "kernel_tree.json"))
+    if isinstance(kernel_tree, dict):
+        kernel_tree["present"] = os.path.isdir(kernel_tree.get("path") or "")
+    builds = {}
+    for path in sorted(glob.glob(os.path.join(state_dir, "builds", "*.json"))):
+        record = _read_json(path)
+        if not isinstance(record, dict):
+            continue
+        name = record.get("name") or os.path.basename(path)[:-len(".json")]
+        record["present"] = os.path.isdir(record.get("dir") or "")
+        builds[name] = record
+    services = _read_json(os.path.join(state_dir, "services.json"))
+    return {
+        "kernel_tree": kernel_tree if isinstance(kernel_tree, dict) else None,
+        "builds": builds,
+        "services": services if isinstance(services, dict) else None,
+    }
+
+
+def read_text(path, default=None):
+    try:
+        with open(path) as handle:
+            return handle.read().strip()
+    except (IOError, OSError):
+        return default
+
+
+def node_state(state_dir, starts_record, sys_root="/"):
+    """Everything but the units: records, the replicas' last common start, online CPUs, interfaces."""
+    state = read_records(state_dir)
+    state["state_dir"] = state_dir
+    state["replica_starts"] = _read_json(starts_record)
+    state["online_cpus"] = read_text(os.path.join(sys_root, "sys/devices/system/cpu/online"), "")
+    net = os.path.join(sys_root, "sys/class/net")
+    state["interfaces"] = sorted(os.listdir(net)) if os.path.isdir(net) else []
+    return state

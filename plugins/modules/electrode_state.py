@@ -1,0 +1,135 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: electrode.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: electrode_state
+version_added: 0.1.0
+short_description: Read back what the collection's stages left on a node
+description:
+  - Reads, in one round trip, what the stages recorded on the node and what its units run - the
+    prepared kernel tree and its inputs (kernel_source), every build tree and its inputs
+    (electrode_build), the build the units run and their settings (electrode_services), each
+    unit's InvocationID, NRestarts, MainPID, state and CPU time (C(systemctl show)), and the
+    record of the replicas' last common start - plus the node's online CPUs and interfaces.
+  - The facts play puts the result in C(electrode_node.deployed), so that a stage run alone
+    (C(--tags electrode_services), C(bench.yml)) finds what earlier runs made.
+  - Only reads; never changes anything.
+options:
+  state_dir:
+    description: The folder the stages write their records in.
+    type: path
+    default: /var/lib/electrode/state
+  units:
+    description: The systemd units to read; a unit that does not exist is reported with C(load_state=not-found).
+    type: list
+    elements: str
+    default: [electrode-handler.service, electrode-replica.service]
+  starts_record:
+    description: The record of the replicas' last common start (electrode_services keeps it in C(/run)).
+    type: path
+    default: /run/electrode-replica-starts.json
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+author:
+  - electrode.cluster contributors (@electrode-cluster)
+"""
+
+EXAMPLES = r"""
+- name: Read what the stages left on this node
+  electrode.cluster.electrode_state:
+  register: state
+
+- name: Show the build the units run
+  ansible.builtin.debug:
+    msg: "{{ state.services.build.name | default('no services yet') }}"
+"""
+
+RETURN = r"""
+state_dir:
+  description: The folder the records were read from.
+  returned: always
+  type: str
+  sample: /var/lib/electrode/state
+kernel_tree:
+  description: The prepared kernel tree (path, release, inputs) and whether it is still there; null when none was recorded.
+  returned: always
+  type: dict
+  sample: {"path": "/var/lib/electrode/kernel/linux-source-5.10", "release": "5.10", "present": true, "inputs": {}}
+builds:
+  description: Every build recorded on this node by name (dir, features, commit, dirty, source_sha256), each with C(present).
+  returned: always
+  type: dict
+  sample: {"TC_BROADCAST-FAST_QUORUM_PRUNE-FAST_REPLY-1a2b3c4d5e": {"dir": "/opt/electrode/builds/...", "present": true}}
+services:
+  description: The build the units run and their settings (build, accelerated, protocol); null before the first start.
+  returned: always
+  type: dict
+units:
+  description: Each unit's load_state, active_state, sub_state, invocation_id, n_restarts, main_pid, exec_main_status, cpu_usage_nsec.
+  returned: always
+  type: dict
+  sample: {"electrode-replica.service": {"active_state": "active", "invocation_id": "2f0c...", "n_restarts": 0, "main_pid": 812}}
+replica_starts:
+  description: The replicas' last common start (replica -> InvocationID), null where none is recorded.
+  returned: always
+  type: dict
+online_cpus:
+  description: The node's online CPUs, in the kernel's list form.
+  returned: always
+  type: str
+  sample: "0-1"
+interfaces:
+  description: The node's network interfaces.
+  returned: always
+  type: list
+  elements: str
+  sample: [eth0, host0, lo]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.electrode.cluster.plugins.module_utils.state import UNIT_PROPERTIES, node_state, parse_systemctl_show
+
+
+def read_units(module, units):
+    systemctl = module.get_bin_path("systemctl")
+    if not systemctl or not units:
+        return {}
+    props = ",".join(prop for prop, _ in UNIT_PROPERTIES)
+    rc, out, err = module.run_command([systemctl, "show", "--property=" + props] + list(units))
+    if rc != 0:
+        module.fail_json(msg="systemctl show failed (rc %d): %s" % (rc, err.strip()))
+    return parse_systemctl_show(out, units)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            state_dir=dict(type="path", default="/var/lib/electrode/state"),
+            units=dict(type="list", elements="str", default=["electrode-handler.service", "electrode-replica.service"]),
+            starts_record=dict(type="path", default="/run/electrode-replica-starts.json"),
+        ),
+        supports_check_mode=True,
+    )
+    try:
+        state = node_state(module.params["state_dir"], module.params["starts_record"])
+        state["units"] = read_units(module, module.params["units"])
+    except ValueError as error:
+        module.fail_json(msg=str(error))
+    module.exit_json(changed=False, **state)
+
+
+if __name__ == "__main__":
+    main()

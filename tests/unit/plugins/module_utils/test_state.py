@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""module_utils/state.py: systemctl show output as recorded on a lab replica, and the records."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.electrode.cluster.plugins.module_utils.state import node_state, parse_systemctl_show, read_records
+
+# Recorded on a lab replica running the baseline (no handler unit), a running replica, and a unit
+# that does not exist.
+SHOW = """MainPID=0
+NRestarts=0
+ExecMainStatus=0
+CPUUsageNSec=[not set]
+LoadState=not-found
+ActiveState=inactive
+SubState=dead
+InvocationID=
+
+MainPID=6239
+NRestarts=2
+ExecMainStatus=0
+CPUUsageNSec=183920000
+LoadState=loaded
+ActiveState=active
+SubState=running
+InvocationID=1f9980534511433886e5fb1605d24fce
+
+MainPID=0
+NRestarts=0
+ExecMainStatus=0
+CPUUsageNSec=[not set]
+LoadState=not-found
+ActiveState=inactive
+SubState=dead
+InvocationID=
+"""
+UNITS = ["electrode-handler.service", "electrode-replica.service", "electrode-nothing.service"]
+
+
+def test_parses_each_unit_block_in_the_order_named():
+    units = parse_systemctl_show(SHOW, UNITS)
+    assert units["electrode-replica.service"] == {
+        "load_state": "loaded", "active_state": "active", "sub_state": "running",
+        "invocation_id": "1f9980534511433886e5fb1605d24fce", "n_restarts": 2, "main_pid": 6239,
+        "exec_main_status": 0, "cpu_usage_nsec": 183920000}
+    handler = units["electrode-handler.service"]
+    assert handler["load_state"] == "not-found" and handler["invocation_id"] is None
+    assert handler["cpu_usage_nsec"] is None and handler["main_pid"] == 0
+
+
+def test_a_block_count_that_does_not_match_the_units_is_an_error():
+    with pytest.raises(ValueError, match="printed 3 unit block"):
+        parse_systemctl_show(SHOW, UNITS[:2])
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as handle:
+        handle.write(data if isinstance(data, str) else json.dumps(data))
+
+
+def test_records_of_each_stage_with_whether_their_folders_are_still_there(tmp_path):
+    state = str(tmp_path / "state")
+    tree = tmp_path / "linux-source-5.10"
+    tree.mkdir()
+    build = tmp_path / "builds/FAST_REPLY-abc"
+    build.mkdir(parents=True)
+    write(state + "/kernel_tree.json", {"path": str(tree), "release": "5.10", "inputs": {"method": "distro_package"}})
+    write(state + "/builds/FAST_REPLY-abc.json", {"name": "FAST_REPLY-abc", "dir": str(build), "features": ["FAST_REPLY"]})
+    write(state + "/builds/baseline-def.json", {"name": "baseline-def", "dir": str(tmp_path / "gone"), "features": []})
+    write(state + "/services.json", {"build": {"name": "FAST_REPLY-abc"}, "accelerated": True, "protocol": "vr"})
+    records = read_records(state)
+    assert records["kernel_tree"]["present"] is True and records["kernel_tree"]["release"] == "5.10"
+    assert records["builds"]["FAST_REPLY-abc"]["present"] is True
+    assert records["builds"]["baseline-def"]["present"] is False
+    assert records["services"]["build"]["name"] == "FAST_REPLY-abc"
+
+
+def test_a_fresh_node_has_no_records(tmp_path):
+    assert read_records(str(tmp_path / "state")) == {"kernel_tree": None, "builds": {}, "services": None}
+
+
+def test_a_broken_record_names_its_file(tmp_path):
+    write(str(tmp_path / "state/services.json"), "{not json")
+    with pytest.raises(ValueError, match="services.json is not JSON"):
+        read_records(str(tmp_path / "state"))
+
+
+def test_node_state_reads_cpus_interfaces_and_the_common_start(tmp_path):
+    (tmp_path / "sys/devices/system/cpu").mkdir(parents=True)
+    (tmp_path / "sys/devices/system/cpu/online").write_text("0-1\n")
+    for name in ("lo", "host0"):
+        (tmp_path / "sys/class/net" / name).mkdir(parents=True)
+    write(str(tmp_path / "run/starts.json"), {"replica0": "aa", "replica1": "bb"})
+    state = node_state(str(tmp_path / "state"), str(tmp_path / "run/starts.json"), sys_root=str(tmp_path))
+    assert state["online_cpus"] == "0-1"
+    assert state["interfaces"] == ["host0", "lo"]
+    assert state["replica_starts"] == {"replica0": "aa", "replica1": "bb"}
+    assert state["state_dir"] == str(tmp_path / "state")
