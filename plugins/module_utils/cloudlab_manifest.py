@@ -81,6 +81,14 @@ def parse_manifest(text, source="the manifest"):
         raise ManifestError("%s is not well-formed XML: %s" % (source, exc))
     if _local(root.tag) != "rspec":
         raise ManifestError("%s is not an RSpec (its root element is <%s>)" % (source, _local(root.tag)))
+    if root.get("type") == "request":
+        # A profile's or a saved request lists the nodes to make, not the machines CloudLab made:
+        # it has no logins, MACs or addresses.
+        raise ManifestError(
+            "%s is a request RSpec (<rspec type=\"request\">: a profile or a saved request), not an experiment's "
+            "manifest: it has no logins, MACs or addresses yet. Start the experiment, then use its manifest (the "
+            "experiment page's \"Manifest\" tab, saved as the manifest option's file, or the portal API: set experiment "
+            "and portal_certificate instead)" % source)
 
     nodes = []
     for element in _children(root, "node"):

@@ -140,3 +140,14 @@ def test_bad_shapes(count, options, message):
 def test_bad_documents(text, message):
     with pytest.raises(ManifestError, match=message):
         parse_manifest(text)
+
+
+def test_a_request_rspec_is_named_as_a_request_and_sends_the_user_to_the_manifest():
+    request = (
+        '<rspec xmlns="http://www.geni.net/resources/rspec/3" type="request">'
+        '<node client_id="node-0" exclusive="true"><hardware_type name="xl170"/>'
+        '<interface client_id="node-0:if0"/></node></rspec>')
+    with pytest.raises(ManifestError) as error:
+        parse_manifest(request, source="profile.xml")
+    assert "profile.xml is a request RSpec" in str(error.value)
+    assert "Manifest" in str(error.value) and "no <login>" not in str(error.value)
