@@ -1,0 +1,221 @@
+# -*- coding: utf-8 -*-
+# Copyright: electrode.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The rules on each stage's settings that an argument spec cannot state.
+
+Types and choices live in each role's ``meta/argument_specs.yml``; what needs more than a type
+(a pattern, a relation between two settings, the node's CPUs or architecture) lives here, once.
+The ``settings_check`` action runs both for a role before any stage changes anything: the facts
+play for every stage a playbook runs, a role's own ``main`` when it is used alone. Every rule
+returns every problem it finds, each a sentence that starts with the variable it is about.
+
+Pure Python on plain data: the settings (already templated) and the node (its facts and what
+``electrode_state`` read), shared by the action and its unit tests.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.electrode.cluster.plugins.module_utils.electrode_source import FEATURES, feature_problems
+from ansible_collections.electrode.cluster.plugins.module_utils.nic import cpu_list_problems
+
+PROTOCOLS = ("vr", "fastpaxos", "spec", "unreplicated")
+_RELEASE = re.compile(r"^\d+\.\d+(\.\d+)?$")
+_FINGERPRINT = re.compile(r"^[0-9A-F]{40}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_.]+$")
+_PLAIN_PATH = re.compile(r"^(/[A-Za-z0-9_.]+)+$")
+# Ubuntu's mainline archive has these architectures, under Debian's names.
+MAINLINE_ARCHES = {"x86_64": "amd64", "aarch64": "arm64"}
+
+
+def _version(text):
+    return tuple(int(part) for part in re.findall(r"\d+", str(text))[:3])
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _positive(settings, names, minimum=1):
+    """Each of ``names`` that is not a whole number of at least ``minimum``."""
+    problems = []
+    for name in names:
+        value = _int(settings.get(name))
+        if value is None or value < minimum:
+            problems.append("%s must be a whole number of %d or more (got %s)." % (name, minimum, settings.get(name)))
+    return problems
+
+
+def mainline_kernel(settings, node):
+    problems = []
+    if not _RELEASE.match(str(settings.get("mainline_kernel_version", ""))):
+        problems.append("mainline_kernel_version %s is not a kernel release (e.g. 6.0.0)." % settings.get("mainline_kernel_version"))
+    if not _FINGERPRINT.match(str(settings.get("mainline_kernel_key_fingerprint", ""))):
+        problems.append("mainline_kernel_key_fingerprint must be a full 40-digit uppercase fingerprint.")
+    method = settings.get("mainline_kernel_method")
+    if method == "ubuntu_mainline" and node.get("architecture") not in MAINLINE_ARCHES:
+        problems.append(
+            "mainline_kernel_method ubuntu_mainline: Ubuntu's mainline archive has no %s kernels (amd64 and arm64 only): "
+            "use mainline_kernel_method debs or distro_package." % node.get("architecture"))
+    if method == "distro_package" and not settings.get("mainline_kernel_packages"):
+        problems.append("mainline_kernel_packages is empty: name the kernel packages to install.")
+    if method == "debs":
+        debs = settings.get("mainline_kernel_debs") or []
+        if not debs or any(not isinstance(d, dict) or not (d.get("url") or d.get("path"))
+                           or not _SHA256.match(str(d.get("sha256", ""))) for d in debs):
+            problems.append("mainline_kernel_debs needs a list of {url or path, sha256 (64 hex digits)}.")
+    return problems
+
+
+def build_deps(settings, node):
+    problems = []
+    if not node.get("build_deps_supported", True):
+        problems.append(
+            "build_deps supports Debian 12 and Ubuntu 22.04; this host runs %s %s. Add roles/build_deps/vars/%s-%s.yml "
+            "with its package names." % (node.get("distribution"), node.get("distribution_version"),
+                                         node.get("distribution"), node.get("distribution_major_version")))
+    if str(settings.get("build_deps_liburing_from_source", "")).lower() not in ("auto", "true", "false", "yes", "no"):
+        problems.append("build_deps_liburing_from_source is %s, use auto, true or false." % settings.get("build_deps_liburing_from_source"))
+    if not _SHA256.match(str(settings.get("build_deps_liburing_sha256", ""))):
+        problems.append("build_deps_liburing_sha256 %s is not a sha256 (64 hex digits)." % settings.get("build_deps_liburing_sha256"))
+    wanted, minimum = settings.get("build_deps_liburing_version", ""), settings.get("build_deps_liburing_min_version", "")
+    if _version(wanted) < _version(minimum):
+        problems.append(
+            "build_deps_liburing_version %s is older than build_deps_liburing_min_version %s "
+            "(io_uring_prep_recvmsg_multishot came in liburing 2.3)." % (wanted, minimum))
+    return problems
+
+
+def kernel_release(settings):
+    """The kernel release kernel_source's settings ask for, and the variable that names it."""
+    if settings.get("kernel_source_method") == "tarball":
+        return str(settings.get("kernel_source_version", "")), "kernel_source_version"
+    match = re.search(r"(\d+\.\d+(\.\d+)?)", str(settings.get("kernel_source_package", "")))
+    return (match.group(1) if match else ""), "kernel_source_package"
+
+
+def kernel_source(settings, node):
+    problems = []
+    release, variable = kernel_release(settings)
+    if not re.match(r"^\d+\.\d+", release):
+        problems.append("%s does not name a kernel release (got %s)." % (variable, settings.get(variable)))
+    elif _version(release) >= (6, 0):
+        problems.append(
+            "%s asks for a %s tree; Electrode's handler uses the pre-1.0 libbpf API (bpf_object__load_xattr, "
+            "bpf_set_link_xdp_fd ...) that the libbpf inside 6.x trees no longer has, so its build fails: use a 5.x "
+            "release (5.8, or linux-source-5.10)." % (variable, release))
+    checksum = settings.get("kernel_source_checksum_signers") or []
+    tarball = settings.get("kernel_source_tarball_signers") or []
+    if settings.get("kernel_source_method") == "tarball" and not (checksum and tarball):
+        problems.append("kernel_source_checksum_signers and kernel_source_tarball_signers must not be empty for the tarball method.")
+    bad = [fp for fp in list(checksum) + list(tarball) if not _FINGERPRINT.match(str(fp))]
+    if bad:
+        problems.append(
+            "kernel_source_checksum_signers and kernel_source_tarball_signers must list full 40-digit uppercase "
+            "fingerprints (got %s)." % ", ".join(str(fp) for fp in bad))
+    return problems
+
+
+def electrode_build(settings, node):
+    problems = []
+    source_path = settings.get("electrode_source_path") or ""
+    if not source_path and not _COMMIT.match(str(settings.get("electrode_version", ""))):
+        problems.append(
+            "electrode_version must be a full 40-digit commit so that a build is reproducible (got %s); or set "
+            "electrode_source_path to a local tree." % settings.get("electrode_version"))
+    if source_path and not source_path.startswith("/"):
+        problems.append(
+            "electrode_source_path must be an absolute path on the controller (got %s; e.g. \"{{ playbook_dir }}/...\")." % source_path)
+    problems += _positive(settings, ["electrode_build_jobs"], minimum=0)
+    problems += ["electrode_features: %s." % p for p in feature_problems(settings.get("electrode_features") or [])]
+    return problems
+
+
+def electrode_services(settings, node):
+    problems = []
+    features = settings.get("electrode_features") or []
+    if not settings.get("electrode_accelerated", True) and features:
+        problems.append(
+            "electrode_accelerated is false but the build has the flags %s: a replica built with flags refuses to start "
+            "without the handler. Build the baseline (electrode_features: []) or set electrode_accelerated: true."
+            % ", ".join(features))
+    if not _PLAIN_PATH.match(str(settings.get("electrode_services_bpffs", ""))):
+        problems.append("electrode_services_bpffs must be a plain absolute path (got %s)." % settings.get("electrode_services_bpffs"))
+    bad = [p for p in settings.get("electrode_services_handler_pins") or [] if not _FILE_NAME.match(str(p))]
+    if bad:
+        problems.append("electrode_services_handler_pins must be file names (got %s)." % ", ".join(str(p) for p in bad))
+    problems += _positive(settings, ["electrode_services_ready_timeout", "electrode_services_health_timeout"])
+    cpus = settings.get("electrode_services_replica_cpus") or ""
+    if cpus and node.get("online_cpus"):
+        problems += ["electrode_services_replica_cpus: %s" % p for p in cpu_list_problems(str(cpus), node["online_cpus"])]
+    return problems
+
+
+def variant_problems(variants):
+    """bench_variants beyond what its spec says: names, uniqueness, flags, flags without the handler."""
+    if not variants:
+        return ["bench_variants is empty: name at least one variant."]
+    problems = []
+    names = [v.get("name") for v in variants if isinstance(v, dict)]
+    for position, variant in enumerate(variants, 1):
+        if not isinstance(variant, dict):
+            continue
+        name = variant.get("name")
+        label = "variant %s" % (name if name else "#%d" % position)
+        if name is not None and not _NAME.match(str(name)):
+            problems.append("bench_variants: %s: the name must be letters, digits, '.', '_' or '-'." % label)
+        unknown = [f for f in variant.get("features") or [] if f not in FEATURES]
+        if unknown:
+            problems.append(
+                "bench_variants: %s uses unknown feature flag(s) %s: the flags are %s."
+                % (label, ", ".join(unknown), ", ".join(FEATURES)))
+        if variant.get("accelerated") is False and variant.get("features"):
+            problems.append(
+                "bench_variants: %s runs without the handler but has flags: replicas built with flags refuse to start "
+                "without it (use features: [] or accelerated: true)." % label)
+    twice = sorted(set(n for n in names if n is not None and names.count(n) > 1))
+    if twice:
+        problems.append("bench_variants names the variant(s) %s more than once." % ", ".join(twice))
+    return problems
+
+
+def bench(settings, node):
+    problems = _positive(settings, ["bench_requests", "bench_threads", "bench_repetitions", "bench_timeout"])
+    problems += _positive(settings, ["bench_warmup"], minimum=0)
+    if settings.get("bench_protocol") not in PROTOCOLS:
+        problems.append("bench_protocol is %s; use one of %s." % (settings.get("bench_protocol"), ", ".join(PROTOCOLS)))
+    if not _NAME.match(str(settings.get("bench_name", ""))):
+        problems.append("bench_name must be letters, digits, '.', '_' or '-' (got %s)." % settings.get("bench_name"))
+    problems += variant_problems(settings.get("bench_variants") or [])
+    cpus = settings.get("bench_client_cpus") or ""
+    if cpus and node.get("online_cpus") and node.get("role") == "client":
+        problems += ["bench_client_cpus: %s" % p for p in cpu_list_problems(str(cpus), node["online_cpus"])]
+    return problems
+
+
+# Each role's rules, and the variables they read beyond the role's own argument spec, with the
+# role whose defaults hold each (the build's flags decide whether a replica may run alone).
+RULES = {
+    "mainline_kernel": (mainline_kernel, {}),
+    "build_deps": (build_deps, {}),
+    "kernel_source": (kernel_source, {}),
+    "electrode_build": (electrode_build, {}),
+    "electrode_services": (electrode_services, {"electrode_features": "electrode_build"}),
+    "bench": (bench, {}),
+}
+
+
+def role_problems(role, settings, node):
+    """Every problem of ``role``'s settings on a node, as sentences naming the variable."""
+    if role not in RULES:
+        raise ValueError("no settings rules for role %s (known: %s)" % (role, ", ".join(sorted(RULES))))
+    return RULES[role][0](settings, node)

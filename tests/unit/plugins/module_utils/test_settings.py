@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""module_utils/settings.py: each rule, table-driven; every problem of a role named at once."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.electrode.cluster.plugins.module_utils.settings import role_problems, variant_problems
+
+MAINLINE = {"mainline_kernel_version": "6.0.0", "mainline_kernel_method": "ubuntu_mainline",
+            "mainline_kernel_key_fingerprint": "60AA7B6F30434AE68E569963E50C6A0917C622B0"}
+BUILD_DEPS = {"build_deps_liburing_from_source": "auto", "build_deps_liburing_version": "2.3",
+              "build_deps_liburing_min_version": "2.3", "build_deps_liburing_sha256": "a" * 64}
+KERNEL = {"kernel_source_method": "tarball", "kernel_source_version": "5.8",
+          "kernel_source_checksum_signers": ["B8868C80BA62A1FFFAF5FDA9632D3A06589DA6B1"],
+          "kernel_source_tarball_signers": ["ABAF11C65A2970B130ABE3C479BE3E4300411886"]}
+BUILD = {"electrode_source_path": "", "electrode_version": "f7fc71c92c4e55f858cb8aff68473540bf132569",
+         "electrode_build_jobs": 0, "electrode_features": ["TC_BROADCAST", "FAST_REPLY"]}
+SERVICES = {"electrode_accelerated": True, "electrode_features": ["FAST_REPLY"], "electrode_services_bpffs": "/sys/fs/bpf",
+            "electrode_services_handler_pins": ["paxos_ctr_state"], "electrode_services_ready_timeout": 30,
+            "electrode_services_health_timeout": 30, "electrode_services_replica_cpus": "1"}
+BENCH = {"bench_requests": 2000, "bench_threads": 1, "bench_repetitions": 3, "bench_timeout": 120, "bench_warmup": 0,
+         "bench_protocol": "vr", "bench_name": "lab", "bench_client_cpus": "",
+         "bench_variants": [{"name": "electrode", "features": ["FAST_REPLY"], "accelerated": True},
+                            {"name": "baseline", "features": [], "accelerated": False}]}
+NODE = {"role": "replica", "online_cpus": "0-1", "architecture": "x86_64", "build_deps_supported": True}
+
+
+@pytest.mark.parametrize("role,settings", [
+    ("mainline_kernel", MAINLINE), ("build_deps", BUILD_DEPS), ("kernel_source", KERNEL),
+    ("electrode_build", BUILD), ("electrode_services", SERVICES), ("bench", BENCH)])
+def test_good_settings_have_no_problem(role, settings):
+    assert role_problems(role, settings, NODE) == []
+
+
+@pytest.mark.parametrize("role,base,change,expected", [
+    ("mainline_kernel", MAINLINE, {"mainline_kernel_version": "six"}, ["mainline_kernel_version six is not a kernel release"]),
+    ("mainline_kernel", MAINLINE, {"mainline_kernel_method": "debs", "mainline_kernel_debs": [{"url": "x", "sha256": "no"}]},
+     ["mainline_kernel_debs needs a list of {url or path, sha256"]),
+    ("build_deps", BUILD_DEPS, {"build_deps_liburing_version": "2.1", "build_deps_liburing_sha256": "not-a-sha"},
+     ["build_deps_liburing_sha256 not-a-sha is not a sha256", "build_deps_liburing_version 2.1 is older than"]),
+    ("build_deps", BUILD_DEPS, {"build_deps_liburing_from_source": "sometimes"},
+     ["build_deps_liburing_from_source is sometimes, use auto, true or false."]),
+    ("kernel_source", KERNEL, {"kernel_source_version": "6.1"}, ["kernel_source_version asks for a 6.1 tree"]),
+    ("kernel_source", KERNEL, {"kernel_source_method": "distro_package", "kernel_source_package": "linux-source-6.1"},
+     ["kernel_source_package asks for a 6.1 tree"]),
+    ("kernel_source", KERNEL, {"kernel_source_tarball_signers": ["abc"]}, ["must list full 40-digit uppercase fingerprints (got abc)"]),
+    ("electrode_build", BUILD, {"electrode_version": "main", "electrode_features": ["BOGUS"], "electrode_build_jobs": -1},
+     ["electrode_version must be a full 40-digit commit", "electrode_build_jobs must be a whole number of 0 or more (got -1)",
+      "electrode_features: unknown feature flag(s) BOGUS"]),
+    ("electrode_build", BUILD, {"electrode_source_path": "relative/tree"}, ["electrode_source_path must be an absolute path"]),
+    ("electrode_services", SERVICES, {"electrode_accelerated": False},
+     ["electrode_accelerated is false but the build has the flags FAST_REPLY"]),
+    ("electrode_services", SERVICES, {"electrode_services_replica_cpus": "0,7", "electrode_services_bpffs": "/sys/fs/bpf fs"},
+     ["electrode_services_bpffs must be a plain absolute path", "electrode_services_replica_cpus: cpus 0,7 names CPU(s) 7"]),
+    ("bench", BENCH, {"bench_requests": 0, "bench_protocol": "raft", "bench_name": "a b"},
+     ["bench_requests must be a whole number of 1 or more (got 0)", "bench_protocol is raft", "bench_name must be letters"]),
+])
+def test_every_problem_is_named_with_its_variable(role, base, change, expected):
+    settings = dict(base, **change)
+    problems = role_problems(role, settings, NODE)
+    assert len(problems) == len(expected), problems
+    for sentence, start in zip(sorted(problems), sorted(expected)):
+        assert start in sentence
+
+
+def test_an_unsupported_distribution_and_architecture():
+    node = dict(NODE, architecture="riscv64", build_deps_supported=False, distribution="Fedora",
+                distribution_version="40", distribution_major_version="40")
+    assert "no riscv64 kernels" in role_problems("mainline_kernel", MAINLINE, node)[0]
+    assert "roles/build_deps/vars/Fedora-40.yml" in role_problems("build_deps", BUILD_DEPS, node)[0]
+
+
+def test_variants_each_named_with_their_problem():
+    problems = variant_problems([
+        {"name": "a", "features": ["TC_BROADCAST", "FAST_BROADCAST"], "accelerated": True},
+        {"name": "a", "features": ["FAST_REPLY"], "accelerated": False},
+        {"features": [], "accelerated": False},
+        {"name": "bad name", "features": [], "accelerated": True}])
+    assert problems == [
+        "bench_variants: variant a uses unknown feature flag(s) FAST_BROADCAST: the flags are TC_BROADCAST, "
+        "FAST_QUORUM_PRUNE, FAST_REPLY.",
+        "bench_variants: variant a runs without the handler but has flags: replicas built with flags refuse to start "
+        "without it (use features: [] or accelerated: true).",
+        "bench_variants: variant bad name: the name must be letters, digits, '.', '_' or '-'.",
+        "bench_variants names the variant(s) a more than once."]
+    assert variant_problems([]) == ["bench_variants is empty: name at least one variant."]
+
+
+def test_an_unknown_role_is_an_error():
+    with pytest.raises(ValueError, match="no settings rules for role nic"):
+        role_problems("nic", {}, NODE)
