@@ -107,7 +107,7 @@ def read_units(module, units):
     systemctl = module.get_bin_path("systemctl")
     if not systemctl or not units:
         return {}
-    props = ",".join(prop for prop, _ in UNIT_PROPERTIES)
+    props = ",".join(prop for prop, name in UNIT_PROPERTIES)
     rc, out, err = module.run_command([systemctl, "show", "--property=" + props] + list(units))
     if rc != 0:
         module.fail_json(msg="systemctl show failed (rc %d): %s" % (rc, err.strip()))

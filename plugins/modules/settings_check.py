@@ -19,7 +19,7 @@ description:
   - Every problem is returned at once, each naming the host and the variable.
   - The facts play runs it for every stage a playbook runs, through each role's C(settings) task
     file, before any stage changes anything; a role's C(main) runs it where the role is used alone.
-  - An action plugin: it runs on the controller and never changes anything.
+  - An action plugin, run on the controller; it never changes anything.
 options:
   role:
     description: The role whose settings are checked.
@@ -35,8 +35,6 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
-  action:
-    support: full
   check_mode:
     support: full
   diff_mode:
