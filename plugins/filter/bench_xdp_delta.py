@@ -8,8 +8,12 @@ __metaclass__ = type
 from ansible_collections.electrode.cluster.plugins.module_utils.bench import xdp_delta
 
 
+def _as_counters(reading):
+    return dict(reading) if isinstance(reading, dict) else str(reading or "")
+
+
 def _bench_xdp_delta(before, after):
-    return xdp_delta(str(before or ""), str(after or ""))
+    return xdp_delta(_as_counters(before), _as_counters(after))
 
 
 class FilterModule(object):

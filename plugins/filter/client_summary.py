@@ -10,9 +10,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.electrode.cluster.plugins.module_utils.bench import ClientOutputError, client_summary
 
 
-def _client_summary(text):
+def _client_summary(text, partial=False):
     try:
-        return client_summary(str(text) if text is not None else "")
+        return client_summary(str(text) if text is not None else "", partial=bool(partial))
     except ClientOutputError as exc:
         raise AnsibleFilterError("client_summary: %s" % exc)
 

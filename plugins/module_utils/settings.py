@@ -190,7 +190,13 @@ def variant_problems(variants):
 
 def bench(settings, node):
     problems = _positive(settings, ["bench_requests", "bench_threads", "bench_repetitions", "bench_timeout"])
-    problems += _positive(settings, ["bench_warmup"], minimum=0)
+    problems += _positive(settings, ["bench_warmup", "bench_duration", "bench_max_invalid"], minimum=0)
+    duration, warmup, timeout = (_int(settings.get(name)) for name in ("bench_duration", "bench_warmup", "bench_timeout"))
+    if duration and warmup is not None and timeout and duration > 0 and timeout < 2 * duration + 2 * warmup + 10:
+        problems.append(
+            "bench_timeout (%d s) cannot hold a run of bench_duration %d s with the warm-up and cool-down of "
+            "bench_warmup %d s each: set bench_timeout to %d or more (twice the run, for a pilot that sized it "
+            "short), or shorten bench_duration." % (timeout, duration, warmup, 2 * duration + 2 * warmup + 10))
     if settings.get("bench_protocol") not in PROTOCOLS:
         problems.append("bench_protocol is %s; use one of %s." % (settings.get("bench_protocol"), ", ".join(PROTOCOLS)))
     if not _NAME.match(str(settings.get("bench_name", ""))):

@@ -22,6 +22,8 @@ import errno
 import glob
 import json
 import os
+import re
+import time
 
 # What is read of each unit (systemctl show --property=...), and the name each gets in the result.
 UNIT_PROPERTIES = (
@@ -137,3 +139,53 @@ def node_state(state_dir, starts_record, sys_root="/"):
     net = os.path.join(sys_root, "sys/class/net")
     state["interfaces"] = sorted(os.listdir(net)) if os.path.isdir(net) else []
     return state
+
+
+# A line Electrode's message.cc marks as a warning (``!``) or a panic: "DATE-TIME-FRAC PID ! ...".
+_UPSTREAM_WARNING = re.compile(r"^\d{8}-\d{6}-\d{4} +\d+ (!|PANIC) ")
+# syslog priorities 0 (emerg) to 4 (warning): what systemd itself logs of a unit that was killed or
+# failed ("Main process exited, code=killed", "Failed with result 'signal'") and a process's
+# messages with such a priority.
+_WARNING_PRIORITY = 4
+
+
+def _text(value):
+    # journalctl --output json gives a message that is not valid UTF-8 as a list of bytes.
+    if isinstance(value, list):
+        return bytes(bytearray(v for v in value if isinstance(v, int))).decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def journal_digest(text):
+    """``journalctl --output json`` output -> {lines, warnings}.
+
+    ``lines``: each entry as ``TIME UNIT[PID]: MESSAGE`` (TIME in UTC, microseconds), for people;
+    ``warnings``: the lines of entries with a warning or worse priority, or that Electrode's own
+    log marks as a warning or panic.
+    """
+    lines, warnings = [], []
+    for raw in (text or "").splitlines():
+        raw = raw.strip()
+        if not raw:
+            continue
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            continue
+        try:
+            usec = int(entry.get("__REALTIME_TIMESTAMP", 0))
+            when = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(usec // 1000000)) + ".%06dZ" % (usec % 1000000)
+        except (TypeError, ValueError, OverflowError):
+            when = "?"
+        source = _text(entry.get("SYSLOG_IDENTIFIER") or entry.get("_COMM") or "?")
+        pid = _text(entry.get("_PID") or "")
+        message = _text(entry.get("MESSAGE"))
+        line = "%s %s%s: %s" % (when, source, "[%s]" % pid if pid else "", message)
+        lines.append(line)
+        try:
+            priority = int(entry.get("PRIORITY", 6))
+        except (TypeError, ValueError):
+            priority = 6
+        if priority <= _WARNING_PRIORITY or _UPSTREAM_WARNING.match(message):
+            warnings.append(line)
+    return {"lines": lines, "warnings": warnings}

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: electrode_source
-version_added: 0.3.0
+version_added: 0.1.0
 short_description: Pack an Electrode source tree into a reproducible archive
 description:
   - Checks that a folder is an Electrode tree (the files the build reads), packs it into a tar

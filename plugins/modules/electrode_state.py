@@ -33,6 +33,16 @@ options:
     description: The record of the replicas' last common start (electrode_services keeps it in C(/run)).
     type: path
     default: /run/electrode-replica-starts.json
+  interface:
+    description:
+      - Also read this interface's XDP counters (every C(ethtool -S) counter whose name contains
+        C(xdp)), returned as RV(xdp_counters). The bench reads them before and after each run.
+    type: str
+  journal_since:
+    description:
+      - Also read what the units logged since this time (seconds since the epoch), returned as
+        RV(journal). The bench reads the log of each run with it.
+    type: float
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
@@ -96,11 +106,31 @@ interfaces:
   type: list
   elements: str
   sample: [eth0, host0, lo]
+xdp_counters:
+  description: The XDP counters of O(interface) (name to value); empty where the driver shows none.
+  returned: when O(interface) is set
+  type: dict
+  sample: {"rx_queue_0_xdp_packets": 30100, "rx_queue_0_xdp_tx": 10006}
+journal:
+  description:
+    - What the units logged since O(journal_since) - C(lines) (each C(TIME UNIT[PID] MESSAGE), UTC)
+      and C(warnings) (the lines of a warning or worse priority, and those Electrode's log marks
+      as a warning or panic).
+  returned: when O(journal_since) is set
+  type: dict
+  sample: {"lines": ["2026-12-02T09:00:01.000001Z systemd[1]: electrode-replica.service: Failed with result 'signal'."],
+           "warnings": ["2026-12-02T09:00:01.000001Z systemd[1]: electrode-replica.service: Failed with result 'signal'."]}
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.electrode.cluster.plugins.module_utils.state import UNIT_PROPERTIES, node_state, parse_systemctl_show
+from ansible_collections.electrode.cluster.plugins.module_utils.bench import xdp_counters
+from ansible_collections.electrode.cluster.plugins.module_utils.state import (
+    UNIT_PROPERTIES,
+    journal_digest,
+    node_state,
+    parse_systemctl_show,
+)
 
 
 def read_units(module, units):
@@ -114,18 +144,42 @@ def read_units(module, units):
     return parse_systemctl_show(out, units)
 
 
+def read_xdp_counters(module, interface):
+    ethtool = module.get_bin_path("ethtool", required=True)
+    rc, out, err = module.run_command([ethtool, "-S", interface])
+    # A driver without statistics answers "no stats available": no counters, not a failure.
+    return xdp_counters(out) if rc == 0 else {}
+
+
+def read_journal(module, units, since):
+    journalctl = module.get_bin_path("journalctl", required=True)
+    argv = [journalctl, "--no-pager", "--output", "json", "--since", "@%.6f" % since]
+    for unit in units:
+        argv += ["--unit", unit]
+    rc, out, err = module.run_command(argv)
+    if rc != 0:
+        module.fail_json(msg="journalctl failed (rc %d): %s" % (rc, err.strip()))
+    return journal_digest(out)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             state_dir=dict(type="path", default="/var/lib/electrode/state"),
             units=dict(type="list", elements="str", default=["electrode-handler.service", "electrode-replica.service"]),
             starts_record=dict(type="path", default="/run/electrode-replica-starts.json"),
+            interface=dict(type="str"),
+            journal_since=dict(type="float"),
         ),
         supports_check_mode=True,
     )
     try:
         state = node_state(module.params["state_dir"], module.params["starts_record"])
         state["units"] = read_units(module, module.params["units"])
+        if module.params["interface"]:
+            state["xdp_counters"] = read_xdp_counters(module, module.params["interface"])
+        if module.params["journal_since"] is not None:
+            state["journal"] = read_journal(module, module.params["units"], module.params["journal_since"])
     except ValueError as error:
         module.fail_json(msg=str(error))
     module.exit_json(changed=False, **state)

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: ethtool
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: Set a NIC's interrupt coalescing, channels and ring sizes with ethtool
 description:
   - Reads the interface's current coalescing (C(ethtool -c)), channels (C(ethtool -l)) and ring

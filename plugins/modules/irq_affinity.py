@@ -8,7 +8,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: irq_affinity
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: Pin a NIC's MSI interrupts to a list of CPUs
 description:
   - Finds the interface's interrupts in C(/sys/class/net/IFACE/device/msi_irqs) and writes the

@@ -5,12 +5,19 @@ import sys
 with open(sys.argv[1]) as handle:
     run = json.load(handle)
 leader = run["provenance"]["replicas"][0]
+result = run.get("result") or {}
 print(json.dumps({
     "run": run["run"],
     "variant": run["variant"],
-    "requests": run["result"]["requests"],
+    "valid": run["valid"],
+    "reasons": run["invalid_reasons"],
+    "requests": result.get("requests"),
+    "requests_per_thread": run["requests_per_thread"],
+    "resends": sum(c["resends"] for c in run["clients"].values()),
+    "build_dir": run["build"]["dir"],
     "commit_known": "commit" in run["build"],
     "kernels": sorted(set(node["kernel"] for node in run["provenance"]["nodes"].values())),
     "version": run["provenance"]["collection_version"],
     "leader_xdp": run["xdp_counters"][leader].get("rx_queue_0_xdp_packets", -1),
+    "units_read": sorted(run["health"]["before"]) == sorted(run["health"]["after"]) == sorted(run["provenance"]["replicas"]),
 }))

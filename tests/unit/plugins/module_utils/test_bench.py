@@ -12,11 +12,18 @@ import pytest
 
 from ansible_collections.electrode.cluster.plugins.module_utils.bench import (
     ClientOutputError,
+    client_health,
     client_summary,
     combine_clients,
     interleave,
     median,
+    median_interval,
     percentile,
+    ratio_interval,
+    run_validity,
+    verdict,
+    xdp_counters,
+    xdp_delta,
 )
 
 PREFIX = "20261025-221459-%04d 01448 * %-15s (benchmark.cc:%d): "
@@ -33,7 +40,7 @@ def block(requests, seconds, p50, p90, p95, p99, n=0):
 
 
 DONE = PREFIX % (9, "main", 249) + "All clients done.\n" + PREFIX % (10, "Latency_Dump", 281) + \
-    "LATENCY total: 83 us 20 us/2 s (10000 samples, 1 s total)\n"
+    "LATENCY total: 23 us 83 us/64 us 2600 us (10000 samples, 1 s total)\n"
 ONE = "startup noise\n" + block(10000, "10.773609", 83726, 2413812, 2500000, 2600000) + DONE
 
 
@@ -109,3 +116,119 @@ def test_xdp_delta_keeps_every_xdp_counter():
         "rx_queue_0_xdp_drops": 0, "tx_queue_0_xdp_xmit": 0}
     assert xdp_delta("", "NIC statistics:\n     rx_xdp_tx_xmit: 5\n") == {"rx_xdp_tx_xmit": 5}
     assert xdp_delta("NIC statistics:\n     rx_packets: 5\n", "NIC statistics:\n     rx_packets: 9\n") == {}
+
+
+# The real client's warning (vr/client.cc, ResendRequest) in the real log format: "!" marks a warning.
+RESEND = "20261201-101203-5512 04411 ! ResendRequest   (client.cc:134):    Client timeout; resending request\n"
+# Electrode_io's output of the run in which a follower was killed: one resend, a 7 s stall.
+STALLED = ("startup noise\n" + block(60000, "16.102345", 31000, 40000, 45000, 52000) + RESEND
+           + PREFIX % (9, "main", 249) + "All clients done.\n"
+           + PREFIX % (10, "Latency_Dump", 281) + "LATENCY total: 21 us 268 us/32 us 7011 ms (60000 samples, 16 s total)\n")
+
+
+def test_a_clean_run_has_no_resends_and_its_worst_latency():
+    summary = client_summary(ONE)
+    assert summary["complete"] is True
+    assert summary["resends"] == 0
+    assert summary["max_latency_ns"] == 2600000
+
+
+def test_resends_and_the_worst_latency_of_a_stalled_run():
+    summary = client_summary(STALLED)
+    assert summary["requests"] == 60000
+    assert summary["resends"] == 1
+    assert summary["max_latency_ns"] == 7011000000
+    assert client_health(RESEND * 3) == {"resends": 3, "max_latency_ns": None}
+    # The spec protocol's wording.
+    assert client_health("x ! f (client.cc:56): Client timed out; resending request\n")["resends"] == 1
+
+
+def test_partial_output_tells_what_it_can_instead_of_failing():
+    stopped = block(100, "1.0", 1, 2, 3, 4) + RESEND + RESEND
+    with pytest.raises(ClientOutputError):
+        client_summary(stopped)
+    summary = client_summary(stopped, partial=True)
+    assert summary["complete"] is False
+    assert "All clients done" in summary["error"]
+    assert (summary["resends"], summary["max_latency_ns"]) == (2, None)
+    assert client_summary("", partial=True)["error"] == "the client printed nothing (did it run?)"
+
+
+def units(invocation="a", restarts=0, pid=100, active="active", handler=True):
+    state = {"electrode-replica.service": {"load_state": "loaded", "active_state": active, "invocation_id": invocation,
+                                           "n_restarts": restarts, "main_pid": pid}}
+    state["electrode-handler.service"] = (
+        {"load_state": "loaded", "active_state": "active", "invocation_id": "h", "n_restarts": 0, "main_pid": 7}
+        if handler else {"load_state": "not-found", "active_state": "inactive", "invocation_id": None,
+                         "n_restarts": None, "main_pid": 0})
+    return state
+
+
+CLEAN_CLIENT = {"client0": {"rc": 0, "complete": True, "resends": 0}}
+BEFORE = {"replica0": units(), "replica1": units(), "replica2": units(handler=False)}
+
+
+def test_a_clean_run_is_valid():
+    assert run_validity(BEFORE, dict(BEFORE), CLEAN_CLIENT) == {"valid": True, "reasons": [], "restarted": []}
+
+
+@pytest.mark.parametrize("after, clients, reasons, restarted", [
+    ({"replica2": units(invocation="b", restarts=1, pid=200, handler=False)}, CLEAN_CLIENT,
+     ["replica2 restarted during the run"], ["replica2"]),
+    ({"replica1": units(active="activating")}, CLEAN_CLIENT,
+     ["replica1 stopped during the run (activating)"], ["replica1"]),
+    ({"replica0": units(pid=101)}, CLEAN_CLIENT,
+     ["replica0 changed its main process during the run (100 -> 101)"], ["replica0"]),
+    ({"replica0": dict(units(), **{"electrode-handler.service": {"load_state": "loaded", "active_state": "active",
+                                                                  "invocation_id": "h2", "n_restarts": 1, "main_pid": 8}})},
+     CLEAN_CLIENT, ["replica0's handler restarted during the run"], ["replica0"]),
+    ({}, {"client0": {"rc": 0, "complete": True, "resends": 4}}, ["client0 resent 4 request(s) after a timeout"], []),
+    ({}, {"client0": {"rc": 124, "complete": False, "resends": 9, "error": "x"}},
+     ["client0 timed out (stopped after bench_timeout)", "client0 resent 9 request(s) after a timeout"], []),
+    ({}, {"client0": {"rc": 1, "complete": False, "resends": 0}}, ["client0 exited with 1"], []),
+    ({}, {"client0": {"rc": 0, "complete": False, "resends": 0, "error": "no 'All clients done.' line"}},
+     ["client0: no 'All clients done.' line"], []),
+])
+def test_what_makes_a_run_invalid_names_the_node(after, clients, reasons, restarted):
+    result = run_validity(BEFORE, dict(BEFORE, **after), clients)
+    assert result == {"valid": False, "reasons": reasons, "restarted": restarted}
+
+
+def test_a_unit_not_active_when_the_run_started():
+    before = dict(BEFORE, replica1=units(active="failed"))
+    assert run_validity(before, before, CLEAN_CLIENT)["reasons"] == ["replica1 was failed when the run started"]
+
+
+def test_median_interval_on_fixed_numbers():
+    assert median_interval([5.0]) == (5.0, 5.0, 5.0)
+    point, low, high = median_interval([10, 11, 12, 13, 14])
+    assert point == 12
+    assert 10 <= low < 12 < high <= 14
+    # Deterministic: the same numbers give the same interval.
+    assert median_interval([10, 11, 12, 13, 14]) == (point, low, high)
+    # A wild run widens the interval but barely moves the median.
+    assert median_interval([10, 11, 12, 13, 1400])[0] == 12
+
+
+def test_ratio_interval_and_verdict_on_fixed_numbers():
+    reference = [100, 102, 98, 101, 99]
+    faster = [150, 152, 149, 151, 148]
+    ratio = ratio_interval(reference, faster)
+    assert ratio[0] == pytest.approx(1.5)
+    assert 1.0 < ratio[1] <= ratio[0] <= ratio[2]
+    assert verdict(ratio, 5) == "faster"
+    slower = ratio_interval(reference, [50, 51, 49, 52, 48])
+    assert slower[2] < 1.0 and verdict(slower, 5) == "slower"
+    overlapping = ratio_interval(reference, [95, 105, 100, 90, 110])
+    assert overlapping[1] < 1.0 < overlapping[2]
+    assert verdict(overlapping, 5) == "not distinguishable with 5 runs"
+    # One run says nothing, however far apart.
+    assert verdict(ratio_interval([100], [200]), 1) == "not distinguishable with 1 runs"
+    with pytest.raises(ValueError):
+        ratio_interval([0, 1], [1, 2])
+
+
+def test_xdp_counters_read_once_then_compared_as_numbers():
+    before = xdp_counters(VETH_BEFORE)
+    assert before["rx_queue_0_xdp_packets"] == 100
+    assert xdp_delta(before, xdp_counters(VETH_AFTER))["rx_queue_0_xdp_tx"] == 10003

@@ -22,6 +22,7 @@ SERVICES = {"electrode_accelerated": True, "electrode_features": ["FAST_REPLY"],
             "electrode_services_handler_pins": ["paxos_ctr_state"], "electrode_services_ready_timeout": 30,
             "electrode_services_health_timeout": 30, "electrode_services_replica_cpus": "1"}
 BENCH = {"bench_requests": 2000, "bench_threads": 1, "bench_repetitions": 3, "bench_timeout": 120, "bench_warmup": 0,
+         "bench_duration": 2, "bench_max_invalid": 1,
          "bench_protocol": "vr", "bench_name": "lab", "bench_client_cpus": "",
          "bench_variants": [{"name": "electrode", "features": ["FAST_REPLY"], "accelerated": True},
                             {"name": "baseline", "features": [], "accelerated": False}]}

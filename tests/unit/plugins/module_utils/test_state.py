@@ -10,7 +10,12 @@ import os
 
 import pytest
 
-from ansible_collections.electrode.cluster.plugins.module_utils.state import node_state, parse_systemctl_show, read_records
+from ansible_collections.electrode.cluster.plugins.module_utils.state import (
+    journal_digest,
+    node_state,
+    parse_systemctl_show,
+    read_records,
+)
 
 # Recorded on a lab replica running the baseline (no handler unit), a running replica, and a unit
 # that does not exist.
@@ -104,3 +109,33 @@ def test_node_state_reads_cpus_interfaces_and_the_common_start(tmp_path):
     assert state["interfaces"] == ["host0", "lo"]
     assert state["replica_starts"] == {"replica0": "aa", "replica1": "bb"}
     assert state["state_dir"] == str(tmp_path / "state")
+
+
+# journalctl --output json of a follower's replica killed with SIGKILL during a run (fields cut to
+# those read): the replica's own lines (stderr, priority 6), one of them Electrode's warning mark,
+# and systemd's lines about the unit.
+JOURNAL = "\n".join(json.dumps(entry) for entry in [
+    {"__REALTIME_TIMESTAMP": "1764669600123456", "PRIORITY": "6", "SYSLOG_IDENTIFIER": "replica", "_PID": "812",
+     "MESSAGE": "20261202-100000-1234 00812 * main            (replica.cc:64):       replica 2 of 3 listening on port 12345"},
+    {"__REALTIME_TIMESTAMP": "1764669601000001", "PRIORITY": "5", "SYSLOG_IDENTIFIER": "systemd", "_PID": "1",
+     "MESSAGE": "electrode-replica.service: Main process exited, code=killed, status=9/KILL"},
+    {"__REALTIME_TIMESTAMP": "1764669601000002", "PRIORITY": "4", "SYSLOG_IDENTIFIER": "systemd", "_PID": "1",
+     "MESSAGE": "electrode-replica.service: Failed with result 'signal'."},
+    {"__REALTIME_TIMESTAMP": "1764669602000000", "PRIORITY": "6", "SYSLOG_IDENTIFIER": "replica", "_PID": "901",
+     "MESSAGE": "20261202-100002-0001 00901 ! HandleRequestSt (replica.cc:389):    [2] Failed to send RequestStateTransfer"},
+    {"__REALTIME_TIMESTAMP": "1764669602500000", "PRIORITY": "6", "SYSLOG_IDENTIFIER": "replica", "_PID": "901",
+     "MESSAGE": [102, 114, 101, 101, 40, 41, 58, 32, 255]},
+]) + "\nnot json\n"
+
+
+def test_journal_lines_for_people_and_the_warnings():
+    digest = journal_digest(JOURNAL)
+    assert digest["lines"][0] == ("2025-12-02T10:00:00.123456Z replica[812]: 20261202-100000-1234 00812 * main"
+                                  "            (replica.cc:64):       replica 2 of 3 listening on port 12345")
+    assert len(digest["lines"]) == 5
+    assert digest["lines"][4].endswith("replica[901]: free(): \ufffd")
+    assert [line.split(": ", 1)[1][:40] for line in digest["warnings"]] == [
+        "electrode-replica.service: Failed with r",
+        "20261202-100002-0001 00901 ! HandleReque",
+    ]
+    assert journal_digest("") == {"lines": [], "warnings": []}
