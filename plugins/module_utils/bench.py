@@ -265,7 +265,7 @@ def _quantile(ordered, fraction):
 
 def _resampled_medians(values, resamples, rng):
     n = len(values)
-    return [median([values[rng.randrange(n)] for _ in range(n)]) for _ in range(resamples)]
+    return [median([values[rng.randrange(n)] for dummy in range(n)]) for dummy in range(resamples)]
 
 
 def median_interval(values, confidence=0.95, resamples=4000, seed=1):
@@ -302,7 +302,7 @@ def verdict(throughput_ratio, runs):
     """``faster`` or ``slower`` when the throughput ratio's interval (ratio, low, high) lies
     wholly above or below 1, else ``not distinguishable with N runs``. A variant or reference
     with fewer than 2 kept runs has no verdict either (its interval says nothing)."""
-    _, low, high = throughput_ratio
+    low, high = throughput_ratio[1], throughput_ratio[2]
     if runs >= 2 and low > 1.0:
         return "faster"
     if runs >= 2 and high < 1.0:

@@ -202,8 +202,8 @@ def table(summary, runs):
             "/".join(requests), first["parameters"]["threads"], first["parameters"]["protocol"]),
         "median of the kept runs [95%% bootstrap interval over runs]; reference: %s" % summary[0]["variant"],
         "",
-        "%-14s %5s  %-24s %-24s %s" % ("variant", "kept", "throughput (req/s)", "median latency (us)",
-                                      "p99 latency (us)"),
+        "%-14s %5s  %-24s %-24s %s" % (
+            "variant", "kept", "throughput (req/s)", "median latency (us)", "p99 latency (us)"),
     ]
     for row in summary:
         lines.append("%-14s %5s  %-24s %-24s %s" % (

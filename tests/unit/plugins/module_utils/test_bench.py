@@ -179,8 +179,8 @@ def test_a_clean_run_is_valid():
      ["replica1 stopped during the run (activating)"], ["replica1"]),
     ({"replica0": units(pid=101)}, CLEAN_CLIENT,
      ["replica0 changed its main process during the run (100 -> 101)"], ["replica0"]),
-    ({"replica0": dict(units(), **{"electrode-handler.service": {"load_state": "loaded", "active_state": "active",
-                                                                  "invocation_id": "h2", "n_restarts": 1, "main_pid": 8}})},
+    ({"replica0": dict(units(), **{"electrode-handler.service": {
+        "load_state": "loaded", "active_state": "active", "invocation_id": "h2", "n_restarts": 1, "main_pid": 8}})},
      CLEAN_CLIENT, ["replica0's handler restarted during the run"], ["replica0"]),
     ({}, {"client0": {"rc": 0, "complete": True, "resends": 4}}, ["client0 resent 4 request(s) after a timeout"], []),
     ({}, {"client0": {"rc": 124, "complete": False, "resends": 9, "error": "x"}},
