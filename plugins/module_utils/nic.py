@@ -90,6 +90,41 @@ def parse_ring(text):
     return _parse_maximums_and_current(text, RING_PARAMETERS)
 
 
+def parse_driver_info(text):
+    """``ethtool -i IFACE`` output -> {driver, version, firmware_version, bus_info}; a field the
+    driver leaves empty (a veth has no bus or firmware) is None."""
+    wanted = {"driver": "driver", "version": "version", "firmware-version": "firmware_version", "bus-info": "bus_info"}
+    info = dict((name, None) for name in wanted.values())
+    for line in (text or "").splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() in wanted:
+            info[wanted[key.strip()]] = value.strip() or None
+    return info
+
+
+_READ_FLAGS = {"coalesce": ("-c", parse_coalesce), "channels": ("-l", parse_channels), "ring": ("-g", parse_ring)}
+
+
+def read_settings(run_command, ethtool, name, categories=("coalesce", "channels", "ring")):
+    """The interface's current settings per category, read with ``ethtool -c/-l/-g``.
+
+    ``run_command`` is AnsibleModule.run_command (argv -> rc, out, err). A category the driver
+    does not support at all ("Operation not supported", as coalescing on veth) is None. Returns
+    (settings, error): error is the first failure that is not "not supported", else None.
+    """
+    settings = {}
+    for category in categories:
+        flag, parse = _READ_FLAGS[category]
+        rc, out, err = run_command([ethtool, flag, name])
+        if rc == 0:
+            settings[category] = parse(out)
+        elif "not supported" in (err + out).lower():
+            settings[category] = None
+        else:
+            return settings, "ethtool %s %s failed: %s" % (flag, name, (err or out).strip())
+    return settings, None
+
+
 def option_name(key):
     """Module option keys use underscores (rx_usecs); ethtool uses dashes (rx-usecs)."""
     return key.replace("_", "-")

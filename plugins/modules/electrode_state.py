@@ -38,6 +38,13 @@ options:
       - Also read this interface's XDP counters (every C(ethtool -S) counter whose name contains
         C(xdp)), returned as RV(xdp_counters). The bench reads them before and after each run.
     type: str
+  nic:
+    description:
+      - Also read O(interface)'s settings as the C(electrode.cluster.ethtool) module reads them
+        (coalescing, channels and rings) with its MTU and driver, returned as RV(nic). The bench
+        records them once per experiment as each node's provenance.
+    type: bool
+    default: false
   journal_since:
     description:
       - Also read what the units logged since this time (seconds since the epoch), returned as
@@ -111,6 +118,15 @@ xdp_counters:
   returned: when O(interface) is set
   type: dict
   sample: {"rx_queue_0_xdp_packets": 30100, "rx_queue_0_xdp_tx": 10006}
+nic:
+  description:
+    - O(interface)'s C(mtu), C(driver) (C(ethtool -i) - driver, version, firmware_version,
+      bus_info) and C(coalesce), C(channels) (C(max) and C(current)) and C(ring) as the
+      C(electrode.cluster.ethtool) module reads them; a category the driver does not support is null.
+  returned: when O(nic) is true and O(interface) is set
+  type: dict
+  sample: {"mtu": 3000, "driver": {"driver": "veth", "version": "1.0", "firmware_version": null, "bus_info": null},
+           "coalesce": null, "channels": {"max": {"rx": 2, "tx": 2}, "current": {"rx": 1, "tx": 1}}, "ring": null}
 journal:
   description:
     - What the units logged since O(journal_since) - C(lines) (each C(TIME UNIT[PID] MESSAGE), UTC)
@@ -125,11 +141,13 @@ journal:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.electrode.cluster.plugins.module_utils.bench import xdp_counters
+from ansible_collections.electrode.cluster.plugins.module_utils.nic import parse_driver_info, read_settings
 from ansible_collections.electrode.cluster.plugins.module_utils.state import (
     UNIT_PROPERTIES,
     journal_digest,
     node_state,
     parse_systemctl_show,
+    read_text,
 )
 
 
@@ -151,6 +169,18 @@ def read_xdp_counters(module, interface):
     return xdp_counters(out) if rc == 0 else {}
 
 
+def read_nic(module, interface):
+    ethtool = module.get_bin_path("ethtool", required=True)
+    settings, error = read_settings(module.run_command, ethtool, interface)
+    if error:
+        module.fail_json(msg=error)
+    rc, out, err = module.run_command([ethtool, "-i", interface])
+    mtu = read_text("/sys/class/net/%s/mtu" % interface)
+    settings["driver"] = parse_driver_info(out if rc == 0 else "")
+    settings["mtu"] = int(mtu) if mtu and mtu.isdigit() else None
+    return settings
+
+
 def read_journal(module, units, since):
     journalctl = module.get_bin_path("journalctl", required=True)
     argv = [journalctl, "--no-pager", "--output", "json", "--since", "@%.6f" % since]
@@ -169,6 +199,7 @@ def main():
             units=dict(type="list", elements="str", default=["electrode-handler.service", "electrode-replica.service"]),
             starts_record=dict(type="path", default="/run/electrode-replica-starts.json"),
             interface=dict(type="str"),
+            nic=dict(type="bool", default=False),
             journal_since=dict(type="float"),
         ),
         supports_check_mode=True,
@@ -178,6 +209,8 @@ def main():
         state["units"] = read_units(module, module.params["units"])
         if module.params["interface"]:
             state["xdp_counters"] = read_xdp_counters(module, module.params["interface"])
+            if module.params["nic"]:
+                state["nic"] = read_nic(module, module.params["interface"])
         if module.params["journal_since"] is not None:
             state["journal"] = read_journal(module, module.params["units"], module.params["journal_since"])
     except ValueError as error:

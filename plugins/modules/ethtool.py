@@ -110,29 +110,19 @@ from ansible_collections.electrode.cluster.plugins.module_utils.nic import (
     CHANNEL_PARAMETERS,
     RING_PARAMETERS,
     ethtool_arguments,
-    parse_channels,
-    parse_coalesce,
-    parse_ring,
     plan_coalesce,
     plan_counts,
+    read_settings,
 )
 
-_READ = {"coalesce": ("-c", parse_coalesce), "channels": ("-l", parse_channels), "ring": ("-g", parse_ring)}
 _WRITE = {"coalesce": "-C", "channels": "-L", "ring": "-G"}
 
 
 def read(module, ethtool, name, categories):
     """Current settings per category; None where the driver supports none of it."""
-    settings = {}
-    for category in categories:
-        flag, parse = _READ[category]
-        rc, out, err = module.run_command([ethtool, flag, name])
-        if rc == 0:
-            settings[category] = parse(out)
-        elif "not supported" in (err + out).lower():
-            settings[category] = None
-        else:
-            module.fail_json(msg="ethtool %s %s failed: %s" % (flag, name, (err or out).strip()))
+    settings, error = read_settings(module.run_command, ethtool, name, categories)
+    if error:
+        module.fail_json(msg=error)
     return settings
 
 

@@ -18,9 +18,11 @@ from ansible_collections.electrode.cluster.plugins.module_utils.nic import (
     parse_channels,
     parse_coalesce,
     parse_cpu_list,
+    parse_driver_info,
     parse_ring,
     plan_coalesce,
     plan_counts,
+    read_settings,
 )
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "ethtool")
@@ -149,3 +151,27 @@ def test_cpu_list_problems():
     assert cpu_list_problems("0,1", "0-1") == []
     assert cpu_list_problems("3", "0-1") == ["cpus 3 names CPU(s) 3, outside this host's online CPUs 0-1."]
     assert cpu_list_problems("2-1", "0-3") == ["cpus: '2-1' is not a CPU list: 2-1 runs backwards."]
+
+
+def test_driver_info_of_real_drivers():
+    assert parse_driver_info(recorded("veth-i.txt")) == {
+        "driver": "veth", "version": "1.0", "firmware_version": None, "bus_info": None}
+    assert parse_driver_info(recorded("e1000e-i.txt")) == {
+        "driver": "e1000e", "version": "6.1.0-56-amd64", "firmware_version": "2.1-0", "bus_info": "0000:00:02.0"}
+    assert parse_driver_info("") == {"driver": None, "version": None, "firmware_version": None, "bus_info": None}
+
+
+def test_read_settings_of_a_veth_is_data_not_text():
+    answers = {"-c": (1, "", recorded("veth-c.err")), "-l": (0, recorded("veth-l.txt"), ""),
+               "-g": (1, "", recorded("veth-g.err"))}
+    settings, error = read_settings(lambda argv: answers[argv[1]], "ethtool", "host0")
+    assert error is None
+    assert settings["coalesce"] is None and settings["ring"] is None
+    assert settings["channels"]["current"] == {"rx": 1, "tx": 1, "other": None, "combined": None}
+
+
+def test_read_settings_stops_at_a_failure_that_is_not_unsupported():
+    answers = {"-c": (76, "", "Cannot get device coalesce settings: No such device")}
+    settings, error = read_settings(lambda argv: answers[argv[1]], "ethtool", "eth9")
+    assert settings == {}
+    assert error == "ethtool -c eth9 failed: Cannot get device coalesce settings: No such device"
