@@ -16,7 +16,6 @@ from ansible_collections.electrode.cluster.plugins.filter import (
     client_summary,
     cluster_group_problems,
     cluster_model,
-    cpu_list_problems,
     electrode_build_plan,
     experiment_interface,
     lab_network_problems,
@@ -94,13 +93,6 @@ def test_mainline_debs_filter():
     assert [d["sha256"][0] for d in debs(checksums, "6.0.0")] == ["a", "b", "c", "d"]
     with pytest.raises(AnsibleFilterError, match="mainline_debs: CHECKSUMS lists no"):
         debs(checksums, "6.1.0")
-
-
-def test_cpu_list_problems_filter():
-    problems = filter_named(cpu_list_problems, "cpu_list_problems")
-    assert problems("1", "0-1\n") == []
-    assert problems("1-3", "0-1\n") == ["cpus 1-3 names CPU(s) 2-3, outside this host's online CPUs 0-1."]
-    assert problems("one", "0-1") == ["cpus: 'one' is not a CPU list (e.g. 0, 0-3 or 0,2-3)."]
 
 
 def test_electrode_build_plan_filter():
