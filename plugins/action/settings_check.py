@@ -15,6 +15,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.electrode.cluster.plugins.module_utils.electrode_source import tree_problem
 from ansible_collections.electrode.cluster.plugins.module_utils.settings import RULES, role_problems
 
 _COLLECTION = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -38,12 +39,16 @@ def node_facts(task_vars):
     """What the rules need of the node: its facts and what electrode_state read (electrode_node.deployed)."""
     facts = task_vars.get("ansible_facts") or {}
     node = task_vars.get("electrode_node") or {}
+    cluster = task_vars.get("electrode_cluster") or {}
     deployed = node.get("deployed") or {}
     distribution = facts.get("distribution")
     major = facts.get("distribution_major_version")
     return {
         "role": node.get("role"),
         "online_cpus": deployed.get("online_cpus"),
+        "client_count": len(cluster["clients"]) if isinstance(cluster.get("clients"), list) else None,
+        # Why a folder on the controller is not an Electrode tree (a variant's source_path).
+        "tree_problem": tree_problem,
         "architecture": facts.get("architecture"),
         "distribution": distribution,
         "distribution_version": facts.get("distribution_version"),

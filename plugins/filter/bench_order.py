@@ -5,11 +5,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.electrode.cluster.plugins.module_utils.bench import interleave
+from ansible_collections.electrode.cluster.plugins.module_utils.bench import cell_order, load_points
 
 
-def _bench_order(variants, repetitions):
-    return interleave(list(variants), int(repetitions))
+def _bench_order(variants, repetitions, threads=1, clients=1):
+    return cell_order(list(variants), load_points(threads, clients), int(repetitions))
 
 
 class FilterModule(object):

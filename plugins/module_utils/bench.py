@@ -84,24 +84,33 @@ def client_summary(text, partial=False):
 
 
 def _summary(text):
+    """Electrode's client runs its -t clients on one event loop: each prints ``Completed`` when it
+    finishes and its four percentile lines (a block starting with the median) when its cool-down
+    timer fires, so the lines of several clients interleave (``Completed``, ``Completed``, block,
+    block). The timers fire in the order the clients finished: the k-th block belongs to the k-th
+    ``Completed`` line."""
     if not isinstance(text, str) or not text.strip():
         raise ClientOutputError("the client printed nothing (did it run?)")
-    threads, current, done = [], None, False
+    threads, waiting, current, done = [], [], None, False
     for number, line in enumerate(text.splitlines(), 1):
         message = _message(line)
         completed = _COMPLETED.search(message)
         if completed:
-            if current is not None and len(current["latency_ns"]) < len(PERCENTILES):
-                raise ClientOutputError(
-                    "thread %d printed Completed but not all its percentiles before line %d" % (len(threads) - 1, number))
-            current = {"requests": int(completed.group(1)), "seconds": float(completed.group(2)), "latency_ns": {}}
-            threads.append(current)
+            threads.append({"requests": int(completed.group(1)), "seconds": float(completed.group(2)), "latency_ns": {}})
+            waiting.append(len(threads) - 1)
             continue
         percentile = _PERCENTILE.search(message)
         if percentile:
-            if current is None:
+            key = _KEYS[percentile.group(1)]
+            if key == PERCENTILES[0]:
+                if not waiting:
+                    raise ClientOutputError("line %d: a latency line before any 'Completed ... requests' line of its own" % number)
+                current = threads[waiting.pop(0)]
+            elif current is None:
                 raise ClientOutputError("line %d: a latency line before any 'Completed ... requests' line" % number)
-            current["latency_ns"][_KEYS[percentile.group(1)]] = int(percentile.group(2))
+            if key in current["latency_ns"]:
+                raise ClientOutputError("line %d: a second %s latency line in one client's block" % (number, key))
+            current["latency_ns"][key] = int(percentile.group(2))
             continue
         if _DONE.search(message):
             done = True
@@ -141,17 +150,6 @@ def percentile(sorted_samples, fraction):
         raise ValueError("no samples")
     index = min(int(len(sorted_samples) * fraction), len(sorted_samples) - 1)
     return sorted_samples[index]
-
-
-def interleave(variants, repetitions):
-    """The run order: every repetition runs every variant, and the order rotates from one
-    repetition to the next, so no variant always runs first (or last) and drift spreads evenly."""
-    order = []
-    for rep in range(repetitions):
-        shift = rep % len(variants) if variants else 0
-        for variant in variants[shift:] + variants[:shift]:
-            order.append({"variant": variant, "repetition": rep + 1})
-    return order
 
 
 def median(values):
@@ -308,3 +306,147 @@ def verdict(throughput_ratio, runs):
     if runs >= 2 and high < 1.0:
         return "slower"
     return "not distinguishable with %d runs" % runs
+
+
+def load_points(threads, clients):
+    """The experiment's load points: every (client threads per client node, client nodes) pair of
+    ``threads`` and ``clients`` (each a whole number or a list of them), threads varying fastest."""
+    threads = threads if isinstance(threads, list) else [threads]
+    clients = clients if isinstance(clients, list) else [clients]
+    return [{"threads": int(t), "clients": int(c)} for c in clients for t in threads]
+
+
+def cell_order(variants, points, repetitions):
+    """The runs of an experiment: every cell (a variant at a load point) once per repetition.
+
+    Within a repetition the variants alternate at each load point; from one repetition to the
+    next the order rotates, by one cell when there are at least as many repetitions as cells
+    (so no cell is always first or last), else by an even share of the cells (so that a cell's
+    place in the order spreads over the whole run time). Each run: {variant, threads, clients,
+    repetition}.
+    """
+    cells = [dict(point, variant=variant) for point in points for variant in variants]
+    order = []
+    for rep in range(repetitions):
+        if not cells:
+            break
+        if repetitions >= len(cells):
+            shift = rep % len(cells)
+        else:
+            shift = (rep * len(cells)) // repetitions
+        for cell in cells[shift:] + cells[:shift]:
+            order.append(dict(cell, repetition=rep + 1))
+    return order
+
+
+def _delta(before, after):
+    if before is None or after is None:
+        return None
+    return max(0, int(after) - int(before))
+
+
+def cpu_cost(before, after, requests, clients_cpu_seconds=None):
+    """CPU time a run cost, from two readings of electrode_state per replica node.
+
+    ``before``/``after``: replica host -> {units: {unit: {cpu_usage_nsec, ...}}, cpu: {node
+    times in ns, boot_id}}. ``requests``: the run's completed requests. ``clients_cpu_seconds``:
+    client host -> the client process's user + system seconds. Returns per replica the
+    nanoseconds each unit used and its microseconds per request (handler and replica together:
+    systemd's accounting of the unit, or where it has none the main process's own time from
+    /proc - ``source`` says which; neither sees the XDP and TC programs, which run in the
+    kernel's softirq time), the node's busy and softirq time, the mean over replicas, the clients'
+    microseconds per request, and ``shared_kernel``: true when the nodes report one boot_id (lab
+    nodes on one machine: their node-wide times are the machine's, not a node's). None where
+    systemd has no accounting for a unit (CPUAccounting off and no cgroup to read).
+    """
+    replicas = {}
+    boots = set()
+    for host in sorted(before):
+        units_before = (before[host] or {}).get("units") or {}
+        units_after = (after.get(host) or {}).get("units") or {}
+        used, sources = {}, set()
+        for unit, state in sorted(units_before.items()):
+            state = state or {}
+            if state.get("load_state") == "not-found":
+                continue
+            later = units_after.get(unit) or {}
+            # systemd's accounting where it has one, else the main process's own time (one process
+            # over a valid run: a run whose main process changed is invalid anyway).
+            for key in ("cpu_usage_nsec", "process_cpu_nsec"):
+                used[unit] = _delta(state.get(key), later.get(key))
+                if used[unit] is not None:
+                    sources.add(key)
+                    break
+        cpu_before = (before[host] or {}).get("cpu") or {}
+        cpu_after = (after.get(host) or {}).get("cpu") or {}
+        if cpu_after.get("boot_id"):
+            boots.add(cpu_after["boot_id"])
+        busy = [_delta(cpu_before.get(k), cpu_after.get(k)) for k in ("user", "nice", "system", "irq", "softirq")]
+        known = [u for u in used.values() if u is not None]
+        replicas[host] = {
+            "units_ns": used,
+            "source": "systemd" if sources == {"cpu_usage_nsec"} else ("process" if sources else None),
+            "us_per_request": (sum(known) / 1000.0 / requests) if requests and known and len(known) == len(used) else None,
+            "node_busy_ns": sum(busy) if None not in busy and cpu_after else None,
+            "node_softirq_ns": _delta(cpu_before.get("softirq"), cpu_after.get("softirq")),
+        }
+    per_replica = [r["us_per_request"] for r in replicas.values()]
+    clients = dict((host, (seconds * 1e6 / requests) if requests and seconds is not None else None)
+                   for host, seconds in sorted((clients_cpu_seconds or {}).items()))
+    return {
+        "replicas": replicas,
+        "replica_us_per_request": (sum(per_replica) / len(per_replica)) if per_replica and None not in per_replica else None,
+        "client_us_per_request": clients,
+        "shared_kernel": len(boots) == 1 and len(replicas) > 1,
+    }
+
+
+def run_record(run, before, after, clients):
+    """One run's judgement and figures, from what the bench read.
+
+    ``run``: the run's own fields (run, order, variant, repetition, threads, clients, ...), kept
+    as they are. ``before``/``after``: replica host -> electrode_state's reading (units, cpu,
+    xdp_counters; after also journal). ``clients``: client host -> the client runner's JSON
+    (rc, started, ended, cpu_seconds, log). Returns the record the bench writes as the run's JSON:
+    run's fields, valid, invalid_reasons, restarted, started, ended, clients (each client's
+    summary, partial where the run did not finish), result (the clients combined; None unless
+    every client completed), xdp_counters (how each replica's grew), cpu (:func:`cpu_cost`),
+    health (units before and after, the journal's warnings) and logs (client output, services
+    journal).
+    """
+    summaries = {}
+    for host in sorted(clients):
+        client = clients[host] or {}
+        summary = client_summary(client.get("log") or "", partial=True)
+        summary["rc"] = client.get("rc")
+        summaries[host] = summary
+    units_before = dict((h, (before[h] or {}).get("units") or {}) for h in before)
+    units_after = dict((h, (after.get(h) or {}).get("units") or {}) for h in after)
+    validity = run_validity(units_before, units_after, summaries)
+    complete = [summaries[h] for h in sorted(summaries) if summaries[h].get("complete")]
+    result = combine_clients(complete) if complete and len(complete) == len(summaries) else None
+    record = dict(run)
+    record.update({
+        "valid": validity["valid"],
+        "invalid_reasons": validity["reasons"],
+        "restarted": validity["restarted"],
+        "started": min(c.get("started") for c in clients.values()) if clients else None,
+        "ended": max(c.get("ended") for c in clients.values()) if clients else None,
+        "clients": summaries,
+        "result": result,
+        "xdp_counters": dict((h, xdp_delta((before[h] or {}).get("xdp_counters") or {},
+                                           (after.get(h) or {}).get("xdp_counters") or {})) for h in sorted(before)),
+        "cpu": cpu_cost(before, after, result["requests"] if result else None,
+                        dict((h, (clients[h] or {}).get("cpu_seconds")) for h in clients)),
+        "health": {
+            "before": units_before,
+            "after": units_after,
+            "warnings": dict((h, ((after.get(h) or {}).get("journal") or {}).get("warnings") or []) for h in sorted(after)),
+        },
+        "logs": {
+            "client": dict((h, (clients[h] or {}).get("log") or "") for h in sorted(clients)),
+            "services": dict((h, "\n".join(((after.get(h) or {}).get("journal") or {}).get("lines") or []))
+                             for h in sorted(after)),
+        },
+    })
+    return record

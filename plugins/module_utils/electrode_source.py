@@ -101,6 +101,16 @@ def missing_files(path, required=REQUIRED_FILES):
     return [name for name in required if not os.path.isfile(os.path.join(path, name))]
 
 
+def tree_problem(path):
+    """Why ``path`` is not an Electrode tree, as the end of a sentence, or None when it is one."""
+    if not os.path.isdir(path):
+        return "does not exist (or is not a folder)"
+    missing = missing_files(path)
+    if missing:
+        return "is not an Electrode tree (it has no %s)" % ", ".join(missing)
+    return None
+
+
 def pack(path, files, out):
     """Write a tar of ``files`` to the file object ``out``, the same bytes for the same contents.
 

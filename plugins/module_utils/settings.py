@@ -160,8 +160,32 @@ def electrode_services(settings, node):
     return problems
 
 
-def variant_problems(variants):
-    """bench_variants beyond what its spec says: names, uniqueness, flags, flags without the handler."""
+def _source_problems(label, variant, tree_problem):
+    """A variant's own source: source_path (an Electrode tree on the controller) or repo at a full commit."""
+    problems = []
+    path, repo, version = variant.get("source_path"), variant.get("repo"), variant.get("version")
+    if path is not None and (repo is not None or version is not None):
+        problems.append("bench_variants: %s names both source_path and repo/version: give one source." % label)
+    elif path is not None:
+        if not str(path).startswith("/"):
+            problems.append("bench_variants: %s: source_path must be an absolute path on the controller (got %s)." % (label, path))
+        elif tree_problem is not None and tree_problem(str(path)):
+            problems.append(
+                "bench_variants: %s: source_path %s %s: point it at a clone of Electrode or Electrode_io."
+                % (label, path, tree_problem(str(path))))
+    elif repo is not None and not _COMMIT.match(str(version or "")):
+        problems.append(
+            "bench_variants: %s names repo %s without a full commit as version (got %s): a branch or tag is not a pin, "
+            "give the 40-digit commit." % (label, repo, version))
+    elif version is not None and repo is None:
+        problems.append("bench_variants: %s names a version but no repo: add repo (or use source_path)." % label)
+    return problems
+
+
+def variant_problems(variants, tree_problem=None):
+    """bench_variants beyond what its spec says: names, uniqueness, flags, flags without the
+    handler, and each variant's own source (``tree_problem(path)`` says why a folder on the
+    controller is not an Electrode tree, or None; without it that check is skipped)."""
     if not variants:
         return ["bench_variants is empty: name at least one variant."]
     problems = []
@@ -182,14 +206,36 @@ def variant_problems(variants):
             problems.append(
                 "bench_variants: %s runs without the handler but has flags: replicas built with flags refuse to start "
                 "without it (use features: [] or accelerated: true)." % label)
+        problems += _source_problems(label, variant, tree_problem)
     twice = sorted(set(n for n in names if n is not None and names.count(n) > 1))
     if twice:
         problems.append("bench_variants names the variant(s) %s more than once." % ", ".join(twice))
     return problems
 
 
+def _counts(settings, name, most=None, most_what=""):
+    """A whole number or a list of them, each at least 1 (and at most ``most``)."""
+    value = settings.get(name)
+    values = value if isinstance(value, list) else [value]
+    if not values:
+        return ["%s is an empty list: give at least one whole number." % name]
+    bad = [v for v in values if isinstance(v, bool) or _int(v) is None or _int(v) < 1 or str(_int(v)) != str(v).strip()]
+    if bad:
+        return ["%s must be a whole number of 1 or more, or a list of them (got %s)." % (name, ", ".join(str(v) for v in bad))]
+    if most is not None and max(_int(v) for v in values) > most:
+        return ["%s asks for %d, but %s: use at most %d." % (name, max(_int(v) for v in values), most_what, most)]
+    if len(set(_int(v) for v in values)) != len(values):
+        return ["%s lists a load point twice (%s)." % (name, ", ".join(str(v) for v in values))]
+    return []
+
+
 def bench(settings, node):
-    problems = _positive(settings, ["bench_requests", "bench_threads", "bench_repetitions", "bench_timeout"])
+    problems = _positive(settings, ["bench_requests", "bench_repetitions", "bench_timeout"])
+    problems += _counts(settings, "bench_threads")
+    if settings.get("bench_clients") is not None:
+        clients = node.get("client_count")
+        problems += _counts(settings, "bench_clients", clients,
+                            "the client group has %s node(s)" % clients if clients is not None else "")
     problems += _positive(settings, ["bench_warmup", "bench_duration", "bench_max_invalid"], minimum=0)
     duration, warmup, timeout = (_int(settings.get(name)) for name in ("bench_duration", "bench_warmup", "bench_timeout"))
     if duration and warmup is not None and timeout and duration > 0 and timeout < 2 * duration + 2 * warmup + 10:
@@ -201,7 +247,7 @@ def bench(settings, node):
         problems.append("bench_protocol is %s; use one of %s." % (settings.get("bench_protocol"), ", ".join(PROTOCOLS)))
     if not _NAME.match(str(settings.get("bench_name", ""))):
         problems.append("bench_name must be letters, digits, '.', '_' or '-' (got %s)." % settings.get("bench_name"))
-    problems += variant_problems(settings.get("bench_variants") or [])
+    problems += variant_problems(settings.get("bench_variants") or [], node.get("tree_problem"))
     cpus = settings.get("bench_client_cpus") or ""
     if cpus and node.get("online_cpus") and node.get("role") == "client":
         problems += ["bench_client_cpus: %s" % p for p in cpu_list_problems(str(cpus), node["online_cpus"])]

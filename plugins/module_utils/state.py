@@ -130,9 +130,57 @@ def read_text(path, default=None):
         return default
 
 
+_CPU_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+
+
+def parse_proc_stat(text, ticks_per_second=100):
+    """The node-wide CPU times of ``/proc/stat`` (its ``cpu`` line, in clock ticks) in nanoseconds:
+    {user, nice, system, idle, iowait, irq, softirq, steal}. Empty when there is no such line."""
+    for line in (text or "").splitlines():
+        parts = line.split()
+        if parts and parts[0] == "cpu":
+            values = [int(v) for v in parts[1:1 + len(_CPU_FIELDS)]]
+            return dict((name, value * 1000000000 // ticks_per_second) for name, value in zip(_CPU_FIELDS, values))
+    return {}
+
+
+def parse_process_stat(text, ticks_per_second=100):
+    """CPU time of a process and its waited-for children, from ``/proc/PID/stat``, in nanoseconds
+    (utime + stime + cutime + cstime). The command name may hold spaces and parentheses: the
+    fields are counted from its last ``)``. None for text that is not such a line."""
+    end = (text or "").rfind(")")
+    if end < 0:
+        return None
+    fields = text[end + 1:].split()
+    try:
+        ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
+    except (IndexError, ValueError):
+        return None
+    return ticks * 1000000000 // ticks_per_second
+
+
+def process_cpu_nsec(pid, sys_root="/"):
+    """:func:`parse_process_stat` of a running process, None when there is none (pid 0, gone)."""
+    if not pid:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    return parse_process_stat(read_text(os.path.join(sys_root, "proc", str(pid), "stat"), ""), ticks)
+
+
+def node_cpu(sys_root="/"):
+    """The node's CPU times (:func:`parse_proc_stat`) and its boot_id: nodes that report one boot_id
+    share a kernel (the lab's containers), so their node-wide times are the machine's."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    cpu = parse_proc_stat(read_text(os.path.join(sys_root, "proc/stat"), ""), ticks)
+    cpu["boot_id"] = read_text(os.path.join(sys_root, "proc/sys/kernel/random/boot_id"))
+    return cpu
+
+
 def node_state(state_dir, starts_record, sys_root="/"):
-    """Everything but the units: records, the replicas' last common start, online CPUs, interfaces."""
+    """Everything but the units: records, the replicas' last common start, online CPUs, interfaces,
+    the node's CPU times."""
     state = read_records(state_dir)
+    state["cpu"] = node_cpu(sys_root)
     state["state_dir"] = state_dir
     state["replica_starts"] = _read_json(starts_record)
     state["online_cpus"] = read_text(os.path.join(sys_root, "sys/devices/system/cpu/online"), "")

@@ -94,7 +94,10 @@ services:
   returned: always
   type: dict
 units:
-  description: Each unit's load_state, active_state, sub_state, invocation_id, n_restarts, main_pid, exec_main_status, cpu_usage_nsec.
+  description:
+    - Each unit's load_state, active_state, sub_state, invocation_id, n_restarts, main_pid, exec_main_status,
+      cpu_usage_nsec (systemd's accounting of the unit; null where it has none, as with cgroup v1 in a
+      container) and process_cpu_nsec (the main process's CPU time and its children's, from C(/proc)).
   returned: always
   type: dict
   sample: {"electrode-replica.service": {"active_state": "active", "invocation_id": "2f0c...", "n_restarts": 0, "main_pid": 812}}
@@ -107,6 +110,14 @@ online_cpus:
   returned: always
   type: str
   sample: "0-1"
+cpu:
+  description:
+    - The node's CPU times since boot from C(/proc/stat) in nanoseconds (C(user), C(nice), C(system),
+      C(idle), C(iowait), C(irq), C(softirq), C(steal)) and its C(boot_id). Nodes that report the
+      same C(boot_id) share one kernel (the lab's containers): their times are the machine's.
+  returned: always
+  type: dict
+  sample: {"user": 81230000000, "system": 20110000000, "softirq": 1210000000, "boot_id": "5c8e..."}
 interfaces:
   description: The node's network interfaces.
   returned: always
@@ -147,6 +158,7 @@ from ansible_collections.electrode.cluster.plugins.module_utils.state import (
     journal_digest,
     node_state,
     parse_systemctl_show,
+    process_cpu_nsec,
     read_text,
 )
 
@@ -159,7 +171,12 @@ def read_units(module, units):
     rc, out, err = module.run_command([systemctl, "show", "--property=" + props] + list(units))
     if rc != 0:
         module.fail_json(msg="systemctl show failed (rc %d): %s" % (rc, err.strip()))
-    return parse_systemctl_show(out, units)
+    states = parse_systemctl_show(out, units)
+    for state in states.values():
+        # Where systemd has no CPU accounting (cgroup v1 inside a container: CPUUsageNSec is not
+        # set), the main process's own CPU time, read from /proc, still is.
+        state["process_cpu_nsec"] = process_cpu_nsec(state.get("main_pid"))
+    return states
 
 
 def read_xdp_counters(module, interface):

@@ -2,11 +2,14 @@
 # Copyright: electrode.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The report of one benchmark: reads RESULTS/runs/*.json (and the clients' latency .raw files)
-and writes RESULTS/runs.csv, RESULTS/summary.csv, RESULTS/summary.txt, RESULTS/bench.png and
-RESULTS/latency-cdf.png; prints the summary table. A run judged invalid (its JSON's ``valid``) is
-kept in runs.csv with its reason and left out of everything else. The logs that each run's JSON carries (each
-client's output, each replica's services log) are written beside the run's latency files, as
-RESULTS/runs/<run>/<host>-client.log and <host>-services.log.
+and writes RESULTS/runs.csv, RESULTS/summary.csv, RESULTS/summary.txt, RESULTS/bench.png,
+RESULTS/curve.png, RESULTS/latency-cdf.png and RESULTS/report.html; prints the summary table.
+
+A cell is a variant at a load point (client threads per client node x client nodes). A run judged
+invalid (its JSON's ``valid``) is kept in runs.csv with its reason and left out of everything else.
+The logs that each run's JSON carries (each client's output, each replica's services log) are
+written beside the run's latency files, as RESULTS/runs/<run>/<host>-client.log and
+<host>-services.log.
 
     bench_report.py RESULTS_DIR
 """
@@ -16,15 +19,25 @@ import json
 import os
 import struct
 import sys
+import textwrap
 
 PERCENTILES = ("p50", "p90", "p95", "p99")
+FIXTURE_NOTE = "test fixture, not Electrode"
+SHORT_FLAGS = {"TC_BROADCAST": "broadcast", "FAST_QUORUM_PRUNE": "prune", "FAST_REPLY": "reply"}
 
 
-def median(values):
-    ordered = sorted(values)
-    n = len(ordered)
-    middle = n // 2
-    return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
+def _stats():
+    """The collection's own statistics (plugins/module_utils/bench.py, plain Python), loaded by
+    path: this script runs under the controller's Python outside Ansible."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "plugins", "module_utils", "bench.py")
+    spec = importlib.util.spec_from_file_location("electrode_bench_stats", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+stats = _stats()
 
 
 def evidence(run):
@@ -70,6 +83,32 @@ def load_runs(results):
     return sorted(runs, key=lambda r: int(r["order"]))
 
 
+def threads_of(run):
+    threads = run.get("threads")
+    if threads is None:
+        threads = run["provenance"]["parameters"]["threads"]
+        threads = threads[0] if isinstance(threads, list) else threads
+    return int(threads)
+
+
+def client_nodes_of(run):
+    return int(run.get("client_nodes") or len(run.get("clients") or {}) or len(run["provenance"]["clients"]))
+
+
+def load_label(threads, clients):
+    return "%dx%d" % (threads, clients)
+
+
+def cell_of(run):
+    return (run["variant"], threads_of(run), client_nodes_of(run))
+
+
+def is_fixture(runs):
+    """Whether the runs built the collection's test fixture project rather than Electrode."""
+    sources = [str((r.get("build") or {}).get("source") or "") for r in runs]
+    return any(s.rstrip("/").endswith("tests/fixtures/electrode") for s in sources)
+
+
 def raw_samples(results, run_id):
     samples = []
     for path in sorted(glob.glob(os.path.join(results, "runs", run_id, "*-latency.raw"))):
@@ -92,22 +131,12 @@ def write_logs(results, runs):
                     handle.write(text)
 
 
-def _stats():
-    """The collection's own statistics (plugins/module_utils/bench.py, plain Python), loaded by
-    path: this script runs under the controller's Python outside Ansible."""
-    import importlib.util
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "plugins", "module_utils", "bench.py")
-    spec = importlib.util.spec_from_file_location("electrode_bench_stats", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-stats = _stats()
-
-
 def is_valid(run):
     return bool(run.get("valid", True)) and run.get("result") is not None
+
+
+def reasons_of(run):
+    return "; ".join(run.get("invalid_reasons") or ([] if run.get("result") else ["no complete client summary"]))
 
 
 def max_latency_us(results, run):
@@ -119,27 +148,46 @@ def max_latency_us(results, run):
     return max(values) / 1000.0 if values else None
 
 
+def replica_cpu(run):
+    """CPU microseconds per request per replica (handler and replica units), or None."""
+    return (run.get("cpu") or {}).get("replica_us_per_request")
+
+
+def client_cpu(run):
+    """CPU microseconds per request of the clients together, or None."""
+    values = ((run.get("cpu") or {}).get("client_us_per_request") or {}).values()
+    values = [v for v in values if v is not None]
+    return sum(values) if values else None
+
+
+def _fmt(value, digits=1):
+    return "" if value is None else ("%." + str(digits) + "f") % value
+
+
 def write_runs_csv(results, runs):
-    fields = ["run", "order", "variant", "repetition", "valid", "invalid_reason", "features", "accelerated",
-              "replica_cpus", "requests", "seconds", "throughput_rps", "p50_us", "p90_us", "p95_us", "p99_us",
-              "max_latency_us", "resends", "build", "commit", "evidence"]
+    fields = ["run", "order", "variant", "threads", "client_nodes", "repetition", "valid", "invalid_reason", "features",
+              "accelerated", "replica_cpus", "requests", "seconds", "throughput_rps", "p50_us", "p90_us", "p95_us",
+              "p99_us", "max_latency_us", "resends", "replica_cpu_us_per_request", "client_cpu_us_per_request", "source",
+              "build", "commit", "evidence"]
     with open(os.path.join(results, "runs.csv"), "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         for run in runs:
             result = run.get("result") or {}
-            worst = max_latency_us(results, run)
+            build = run.get("build") or {}
             row = {
-                "run": run["run"], "order": run["order"], "variant": run["variant"], "repetition": run["repetition"],
-                "valid": "true" if is_valid(run) else "false",
-                "invalid_reason": "; ".join(run.get("invalid_reasons") or ([] if result else ["no complete client summary"])),
+                "run": run["run"], "order": run["order"], "variant": run["variant"], "threads": threads_of(run),
+                "client_nodes": client_nodes_of(run), "repetition": run["repetition"],
+                "valid": "true" if is_valid(run) else "false", "invalid_reason": reasons_of(run),
                 "features": " ".join(run["features"]), "accelerated": run["accelerated"],
                 "replica_cpus": run.get("replica_cpus", ""), "requests": result.get("requests", ""),
                 "seconds": "%.6f" % result["seconds"] if result else "",
-                "throughput_rps": "%.1f" % result["throughput_rps"] if result else "",
-                "max_latency_us": "%.1f" % worst if worst is not None else "",
+                "throughput_rps": _fmt(result.get("throughput_rps")),
+                "max_latency_us": _fmt(max_latency_us(results, run)),
                 "resends": sum(int(c.get("resends") or 0) for c in (run.get("clients") or {}).values()),
-                "build": run["build"]["name"], "commit": run["build"].get("commit") or "", "evidence": evidence(run),
+                "replica_cpu_us_per_request": _fmt(replica_cpu(run), 2), "client_cpu_us_per_request": _fmt(client_cpu(run), 2),
+                "source": build.get("source") or "", "build": build.get("name", ""), "commit": build.get("commit") or "",
+                "evidence": evidence(run),
             }
             for p in PERCENTILES:
                 row["%s_us" % p] = "%.1f" % (result["latency_ns"][p] / 1000.0) if result else ""
@@ -147,33 +195,42 @@ def write_runs_csv(results, runs):
 
 
 def summarise(runs):
-    """Per variant (in the order they first ran): the kept runs' medians with 95% bootstrap
-    intervals, the excluded runs with their reasons, and, against the first variant (the
-    reference), the throughput ratio and the median latency's change with their intervals and
-    a verdict."""
-    variants = []
+    """Per cell (the variants in their experiment's order, at each load point): the kept runs'
+    medians with 95% bootstrap intervals, the excluded runs with their reasons, and against the
+    first variant at the same load point (the reference) the throughput ratio and the median
+    latency's change with their intervals and a verdict."""
+    variants = list(runs[0]["provenance"].get("variants") or [])
     for run in runs:
         if run["variant"] not in variants:
             variants.append(run["variant"])
+    loads = sorted(set((threads_of(r), client_nodes_of(r)) for r in runs), key=lambda tc: (tc[1], tc[0]))
     summary = []
-    for name in variants:
-        mine = [r for r in runs if r["variant"] == name]
-        kept = [r for r in mine if is_valid(r)]
-        row = {"variant": name, "runs": len(mine), "kept": len(kept), "features": mine[0]["features"],
-               "accelerated": mine[0]["accelerated"],
-               "excluded": [(r["run"], "; ".join(r.get("invalid_reasons") or ["no complete client summary"]))
-                            for r in mine if not is_valid(r)],
-               "throughput": [r["result"]["throughput_rps"] for r in kept]}
-        row["throughput_rps"] = stats.median_interval(row["throughput"]) if kept else None
-        for p in PERCENTILES:
-            values = [r["result"]["latency_ns"][p] / 1000.0 for r in kept]
-            row[p + "_values"] = values
-            row[p] = stats.median_interval(values) if kept else None
-        row["last_run"] = kept[-1] if kept else mine[-1]
-        row["evidence"] = evidence(row["last_run"])
-        summary.append(row)
-    reference = summary[0]
+    for threads, clients in loads:
+        for name in variants:
+            mine = [r for r in runs if cell_of(r) == (name, threads, clients)]
+            if not mine:
+                continue
+            kept = [r for r in mine if is_valid(r)]
+            row = {"variant": name, "threads": threads, "clients": clients, "load": load_label(threads, clients),
+                   "runs": len(mine), "kept": len(kept), "features": mine[0]["features"],
+                   "accelerated": mine[0]["accelerated"], "source": (mine[0].get("build") or {}).get("source") or "",
+                   "commit": (mine[0].get("build") or {}).get("commit") or "",
+                   "excluded": [(r["run"], reasons_of(r)) for r in mine if not is_valid(r)],
+                   "throughput": [r["result"]["throughput_rps"] for r in kept]}
+            row["throughput_rps"] = stats.median_interval(row["throughput"]) if kept else None
+            for p in PERCENTILES:
+                values = [r["result"]["latency_ns"][p] / 1000.0 for r in kept]
+                row[p + "_values"] = values
+                row[p] = stats.median_interval(values) if kept else None
+            cpu = [replica_cpu(r) for r in kept if replica_cpu(r) is not None]
+            row["cpu"] = stats.median_interval(cpu) if cpu else None
+            client = [client_cpu(r) for r in kept if client_cpu(r) is not None]
+            row["client_cpu"] = stats.median_interval(client) if client else None
+            row["last_run"] = kept[-1] if kept else mine[-1]
+            row["evidence"] = evidence(row["last_run"])
+            summary.append(row)
     for row in summary:
+        reference = next(r for r in summary if (r["threads"], r["clients"]) == (row["threads"], row["clients"]))
         row["reference"] = reference["variant"]
         if row is reference or not row["kept"] or not reference["kept"]:
             row["vs"] = None
@@ -185,64 +242,85 @@ def summarise(runs):
     return summary
 
 
-def _interval(triple, form):
+def _number(value):
+    return "%.0f" % value if abs(value) >= 100 else "%.1f" % value
+
+
+def _interval(triple):
     if triple is None:
         return "-"
-    return (form + " [" + form + "-" + form + "]") % triple
+    return "%s [%s-%s]" % tuple(_number(v) for v in triple)
+
+
+def _columns(header, rows):
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    lines = []
+    for cells in [header] + rows:
+        lines.append("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)))
+    return lines
 
 
 def table(summary, runs):
-    """Plain text, aligned, at most 100 columns wide."""
+    """Plain text, aligned, at most 100 columns wide (the widest row sets each column)."""
     first = runs[0]["provenance"]
-    requests = sorted(set(str(r.get("requests_per_thread", first["parameters"]["requests"])) for r in runs))
+    requests = sorted(set(int(r.get("requests_per_thread", first["parameters"]["requests"])) for r in runs))
+    title = first["name"] + (" (%s)" % FIXTURE_NOTE if is_fixture(runs) else "")
     lines = [
-        "%s: f=%s, replicas %s, clients %s" % (first["name"], first["f"], ", ".join(first["replicas"]),
-                                               ", ".join(first["clients"])),
-        "%s requests x %s thread(s) per client and run, protocol %s" % (
-            "/".join(requests), first["parameters"]["threads"], first["parameters"]["protocol"]),
-        "median of the kept runs [95%% bootstrap interval over runs]; reference: %s" % summary[0]["variant"],
-        "",
-        "%-14s %5s  %-24s %-24s %s" % (
-            "variant", "kept", "throughput (req/s)", "median latency (us)", "p99 latency (us)"),
+        "%s: f=%s, replicas %s, clients %s" % (title, first["f"], ", ".join(first["replicas"]), ", ".join(first["clients"])),
     ]
-    for row in summary:
-        lines.append("%-14s %5s  %-24s %-24s %s" % (
-            row["variant"][:14], "%d/%d" % (row["kept"], row["runs"]), _interval(row["throughput_rps"], "%.0f"),
-            _interval(row["p50"], "%.1f"), _interval(row["p99"], "%.1f")))
+    if first.get("question"):
+        lines += textwrap.wrap("question: %s" % first["question"], 100, subsequent_indent="  ")
+    lines += [
+        "load: closed-loop clients per client node (-t) x client nodes",
+        "requests per client (-n) and run: %s" % (
+            str(requests[0]) if len(requests) == 1 else "%d to %d (sized per cell)" % (requests[0], requests[-1])),
+        "figures: median of the kept runs [95% bootstrap interval over runs]",
+        "reference: the first variant at each load",
+        "",
+    ]
+    header = ["variant", "load", "kept", "req/s", "median us", "p99 us", "CPU us/req/replica"]
+    rows = [[row["variant"][:16], row["load"], "%d/%d" % (row["kept"], row["runs"]), _interval(row["throughput_rps"]),
+             _interval(row["p50"]), _interval(row["p99"]), _interval(row["cpu"])] for row in summary]
+    lines += _columns(header, rows)
     compared = [row for row in summary if row.get("vs")]
     if compared:
-        lines += ["", "against %s:" % summary[0]["variant"]]
+        lines += [""]
         for row in compared:
             vs = row["vs"]
-            lines.append("  %s: %s" % (row["variant"], vs["verdict"]))
-            lines.append("    throughput x%.3f [%.3f-%.3f], median latency %s" % (
+            lines.append("%s vs %s at %s: %s" % (row["variant"], row["reference"], row["load"], vs["verdict"]))
+            lines.append("  throughput x%.3f [%.3f-%.3f], median latency %s" % (
                 vs["throughput_ratio"][0], vs["throughput_ratio"][1], vs["throughput_ratio"][2],
                 "%+.1f%% [%+.1f%% to %+.1f%%]" % tuple(100 * v for v in vs["latency_change"])))
     excluded = [(run, reason) for row in summary for run, reason in row["excluded"]]
     lines += ["", "excluded runs: %s" % ("none" if not excluded else len(excluded))]
     for run, reason in excluded:
         lines.append("  %s: %s" % (run.split("-")[0], reason))
-    lines += ["", "fast path (the replicas' XDP counters over the last kept run):"]
+    lines += ["", "fast path (the replicas' XDP counters over the last kept run of each cell):"]
     for row in summary:
-        lines.append("  %s: %s" % (row["variant"], short_evidence(row["last_run"])))
+        lines.append("  %s %s: %s" % (row["variant"], row["load"], short_evidence(row["last_run"])))
+    cpu = runs[-1].get("cpu") or {}
+    lines += ["", "CPU: systemd's accounting of the handler and replica units; the XDP and TC programs run in the",
+              "kernel's softirq time, which it does not see" + ("; the lab's nodes share one kernel" if cpu.get("shared_kernel") else "")]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def write_summary_csv(results, summary):
     with open(os.path.join(results, "summary.csv"), "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["variant", "runs", "kept", "excluded", "features", "accelerated"]
+        writer.writerow(["variant", "threads", "client_nodes", "runs", "kept", "excluded", "features", "accelerated", "source"]
                         + ["throughput_rps_median", "throughput_rps_ci_low", "throughput_rps_ci_high"]
                         + ["%s_us_%s" % (p, s) for p in PERCENTILES for s in ("median", "ci_low", "ci_high")]
+                        + ["replica_cpu_us_per_request_%s" % s for s in ("median", "ci_low", "ci_high")]
+                        + ["client_cpu_us_per_request_%s" % s for s in ("median", "ci_low", "ci_high")]
                         + ["reference", "throughput_ratio", "throughput_ratio_ci_low", "throughput_ratio_ci_high",
                            "p50_change", "p50_change_ci_low", "p50_change_ci_high", "verdict"])
         for row in summary:
-            figures = [row["throughput_rps"]] + [row[p] for p in PERCENTILES]
+            figures = [row["throughput_rps"]] + [row[p] for p in PERCENTILES] + [row["cpu"], row["client_cpu"]]
             vs = row.get("vs")
-            writer.writerow([row["variant"], row["runs"], row["kept"],
+            writer.writerow([row["variant"], row["threads"], row["clients"], row["runs"], row["kept"],
                              " ".join("%s: %s" % (run, reason) for run, reason in row["excluded"]),
-                             " ".join(row["features"]), row["accelerated"]]
-                            + [("%.1f" % v if f else "") for f in figures for v in (f or (0, 0, 0))]
+                             " ".join(row["features"]), row["accelerated"], row["source"]]
+                            + [("%.2f" % v if f else "") for f in figures for v in (f or (0, 0, 0))]
                             + [row["reference"]]
                             + (["%.4f" % v for v in vs["throughput_ratio"]] + ["%.4f" % v for v in vs["latency_change"]]
                                + [vs["verdict"]] if vs else [""] * 7))
@@ -252,31 +330,38 @@ def plots(results, summary, runs):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     first = runs[0]["provenance"]
+    fixture = (" - %s" % FIXTURE_NOTE.upper()) if is_fixture(runs) else ""
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    names = [row["variant"] for row in summary]
-    from matplotlib.ticker import FuncFormatter, NullFormatter
+    variants = []
+    for row in summary:
+        if row["variant"] not in variants:
+            variants.append(row["variant"])
+    color = dict((name, colors[i % len(colors)]) for i, name in enumerate(variants))
     plain = FuncFormatter(lambda value, _: "%g" % value)
+    several_loads = len(set(row["load"] for row in summary)) > 1
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5.2))
     for i, row in enumerate(summary):
         excluded = [r["result"]["throughput_rps"] for r in runs
-                    if r["variant"] == row["variant"] and not is_valid(r) and r.get("result")]
+                    if cell_of(r) == (row["variant"], row["threads"], row["clients"]) and not is_valid(r) and r.get("result")]
         if excluded:
             left.scatter([i] * len(excluded), excluded, color="red", marker="x", s=24, zorder=3)
         if not row["throughput_rps"]:
             continue
         med, low, high = row["throughput_rps"]
-        left.bar(i, med, color=colors[i % len(colors)], yerr=[[med - low], [high - med]], capsize=6)
+        left.bar(i, med, color=color[row["variant"]], yerr=[[med - low], [high - med]], capsize=6)
         left.scatter([i] * len(row["throughput"]), row["throughput"], color="black", s=12, zorder=3)
         left.annotate("%.0f" % med, (i, med), xytext=(8, 4), textcoords="offset points", fontsize=9)
-    left.set_xticks(range(len(names)))
+    left.set_xticks(range(len(summary)))
     labels = []
     for row in summary:
-        flags = " ".join(row["features"]) or "no flags"
-        labels.append("%s\n%s\n%s" % (row["variant"], flags, "handler" if row["accelerated"] else "no handler"))
-    left.set_xticklabels(labels, fontsize=8)
+        flags = "+".join(SHORT_FLAGS.get(f, f) for f in row["features"]) or "no flags"
+        labels.append("%s\n%s%s\n%s" % (row["variant"], flags, "" if row["accelerated"] else ", no handler",
+                                        ("load " + row["load"]) if several_loads else ""))
+    left.set_xticklabels(labels, fontsize=7 if len(summary) > 4 else 8)
     left.set_ylabel("throughput (requests/s)")
     tops = [row["throughput_rps"][2] for row in summary if row["throughput_rps"]]
     tops += [r["result"]["throughput_rps"] for r in runs if r.get("result")]
@@ -290,7 +375,10 @@ def plots(results, summary, runs):
         xs = [j + (i - (len(summary) - 1) / 2.0) * width for j in range(len(PERCENTILES))]
         meds = [row[p][0] for p in PERCENTILES]
         errs = [[row[p][0] - row[p][1] for p in PERCENTILES], [row[p][2] - row[p][0] for p in PERCENTILES]]
-        right.bar(xs, meds, width, yerr=errs, capsize=4, color=colors[i % len(colors)], label=row["variant"])
+        right.bar(xs, meds, width, yerr=errs, capsize=4, color=color[row["variant"]],
+                  alpha=1.0 if not several_loads else 0.5 + 0.5 * (row["threads"] * row["clients"]) / max(
+                      r["threads"] * r["clients"] for r in summary),
+                  label="%s %s" % (row["variant"], row["load"]) if several_loads else row["variant"])
     right.set_xticks(range(len(PERCENTILES)))
     right.set_xticklabels(["median", "90th", "95th", "99th"])
     right.set_xlabel("latency percentile")
@@ -306,28 +394,32 @@ def plots(results, summary, runs):
         right.set_ylabel("latency (us)")
         right.set_ylim(0, max(latencies or [1]) * 1.15)
     right.set_title("Latency percentiles: median of kept runs, 95% interval", fontsize=10)
-    right.legend(fontsize=8, loc="upper left")
-    requests = sorted(set(str(r.get("requests_per_thread", first["parameters"]["requests"])) for r in runs))
-    fig.suptitle("%s: f=%s, %d client(s), %s requests per client thread, %d repetitions"
-                 % (first["name"], first["f"], len(first["clients"]), "/".join(requests),
+    right.legend(fontsize=7, loc="upper left")
+    requests = sorted(set(int(r.get("requests_per_thread", first["parameters"]["requests"])) for r in runs))
+    fig.suptitle("%s%s: f=%s, %s requests per client, %d repetitions"
+                 % (first["name"], fixture, first["f"], "-".join(str(n) for n in sorted(set([requests[0], requests[-1]]))),
                     first["parameters"]["repetitions"]))
     fig.tight_layout()
     fig.savefig(os.path.join(results, "bench.png"), dpi=120)
     plt.close(fig)
 
+    curve(results, summary, first, fixture, color, plain)
+
     fig, axis = plt.subplots(figsize=(7, 4.8))
     drawn = False
-    for i, name in enumerate(names):
+    for row in summary:
         samples = []
         for run in runs:
-            if run["variant"] == name and is_valid(run):
+            if cell_of(run) == (row["variant"], row["threads"], row["clients"]) and is_valid(run):
                 samples.extend(raw_samples(results, run["run"]))
         if not samples:
             continue
         samples.sort()
         n = len(samples)
-        axis.plot([s / 1000.0 for s in samples], [(k + 1) / float(n) for k in range(n)],
-                  color=colors[i % len(colors)], label="%s (%d samples)" % (name, n))
+        label = "%s%s (%d samples)" % (row["variant"], (" " + row["load"]) if several_loads else "", n)
+        axis.plot([s / 1000.0 for s in samples], [(k + 1) / float(n) for k in range(n)], color=color[row["variant"]],
+                  alpha=1.0 if not several_loads else 0.4 + 0.6 * row["threads"] * row["clients"] / max(
+                      r["threads"] * r["clients"] for r in summary), label=label)
         drawn = True
     axis.set_xscale("log")
     axis.xaxis.set_major_formatter(plain)
@@ -335,11 +427,53 @@ def plots(results, summary, runs):
     axis.set_ylabel("fraction of requests")
     axis.set_ylim(0, 1.01)
     axis.grid(True, which="both", alpha=0.3)
-    axis.set_title("Latency CDF, the kept runs of each variant")
+    axis.set_title("Latency CDF, the kept runs of each cell%s" % fixture, fontsize=10)
     if drawn:
-        axis.legend(loc="lower right")
+        axis.legend(loc="lower right", fontsize=7)
     fig.tight_layout()
     fig.savefig(os.path.join(results, "latency-cdf.png"), dpi=120)
+    plt.close(fig)
+
+
+def curve(results, summary, first, fixture, color, plain):
+    """Throughput against latency, a line per variant through its load points (median solid,
+    p99 dashed), each point labelled with its load, intervals as whiskers."""
+    import matplotlib.pyplot as plt
+
+    fig, axis = plt.subplots(figsize=(8, 5.4))
+    positive = []
+    for name in color:
+        points = [row for row in summary if row["variant"] == name and row["throughput_rps"]]
+        points.sort(key=lambda row: row["throughput_rps"][0])
+        if not points:
+            continue
+        xs = [row["throughput_rps"][0] for row in points]
+        xerr = [[row["throughput_rps"][0] - row["throughput_rps"][1] for row in points],
+                [row["throughput_rps"][2] - row["throughput_rps"][0] for row in points]]
+        for key, style, label in (("p50", "-", "median"), ("p99", "--", "p99")):
+            ys = [row[key][0] for row in points]
+            yerr = [[row[key][0] - row[key][1] for row in points], [row[key][2] - row[key][0] for row in points]]
+            axis.errorbar(xs, ys, xerr=xerr, yerr=yerr, fmt="o" + style, color=color[name], capsize=3, markersize=4,
+                          label="%s %s" % (name, label))
+            positive += [y for y in ys if y > 0]
+            for row, x, y in zip(points, xs, ys):
+                if key == "p50":
+                    axis.annotate(row["load"], (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7)
+    if positive and max(positive) / min(positive) >= 10:
+        axis.set_yscale("log")
+        axis.yaxis.set_major_formatter(plain)
+        axis.set_ylabel("latency (us, log scale)")
+    else:
+        axis.set_ylabel("latency (us)")
+        axis.set_ylim(bottom=0)
+    axis.set_xlim(left=0)
+    axis.set_xlabel("throughput (requests/s), median of kept runs")
+    axis.grid(True, alpha=0.3)
+    axis.legend(fontsize=8)
+    axis.set_title("%s%s: load curve\nmedian solid, p99 dashed; labels: clients per node (-t) x client nodes (closed loop)"
+                   % (first["name"], fixture), fontsize=10)
+    fig.tight_layout()
+    fig.savefig(os.path.join(results, "curve.png"), dpi=120)
     plt.close(fig)
 
 
@@ -357,7 +491,7 @@ def main():
         handle.write(text)
     plots(results, summary, runs)
     sys.stdout.write(text)
-    sys.stdout.write("\nresults: %s (runs.csv, summary.csv, bench.png, latency-cdf.png, runs/)\n" % results)
+    sys.stdout.write("\nresults: %s (runs.csv, summary.csv, bench.png, curve.png, latency-cdf.png, runs/)\n" % results)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.electrode.cluster.plugins.filter import (
-    bench_combine,
     bench_order,
-    bench_xdp_delta,
     client_summary,
     cluster_group_problems,
     cluster_model,
@@ -122,16 +120,11 @@ def test_client_summary_filter():
         summary(text.rsplit("x (client", 1)[0])
 
 
-def test_bench_filters():
+def test_bench_order_filter():
     order = filter_named(bench_order, "bench_order")
     assert [o["variant"] for o in order(["a", "b"], 2)] == ["a", "b", "b", "a"]
-    combine = filter_named(bench_combine, "bench_combine")
-    run = {"requests": 10, "seconds": 1.0, "latency_ns": {"p50": 1, "p90": 2, "p95": 3, "p99": 4}}
-    assert combine([run, run])["throughput_rps"] == 20.0
-    with pytest.raises(AnsibleFilterError, match="bench_combine: expects client_summary results"):
-        combine([{"requests": 1}])
-    delta = filter_named(bench_xdp_delta, "bench_xdp_delta")
-    assert delta("     rx_queue_0_xdp_tx: 1\n", "     rx_queue_0_xdp_tx: 4\n") == {"rx_queue_0_xdp_tx": 3}
+    assert [(o["variant"], o["threads"]) for o in order(["a", "b"], 1, threads=[1, 4])] == [
+        ("a", 1), ("b", 1), ("a", 4), ("b", 4)]
 
 
 def test_replica_restart_plan_filter():

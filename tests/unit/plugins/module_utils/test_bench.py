@@ -12,14 +12,17 @@ import pytest
 
 from ansible_collections.electrode.cluster.plugins.module_utils.bench import (
     ClientOutputError,
+    cell_order,
     client_health,
     client_summary,
     combine_clients,
-    interleave,
+    cpu_cost,
+    load_points,
     median,
     median_interval,
     percentile,
     ratio_interval,
+    run_record,
     run_validity,
     verdict,
     xdp_counters,
@@ -51,6 +54,20 @@ def test_one_thread():
     assert summary["latency_ns"] == {"p50": 83726, "p90": 2413812, "p95": 2500000, "p99": 2600000}
 
 
+def test_interleaved_clients_of_one_event_loop():
+    # The order and figures the fixture client printed with -t 2 on the lab, as the real client
+    # orders them (both Completed lines, then each client's block when its cool-down timer fires,
+    # in the order they finished); the second count changed from 500 to 400 to tell them apart.
+    text = (PREFIX % (0, "client_thread", 79) + "Completed 500 requests in 0.063175 seconds\n"
+            + PREFIX % (1, "client_thread", 79) + "Completed 400 requests in 0.063237 seconds\n"
+            + "".join(block(500, "0.063175", 119197, 177594, 195972, 238596).splitlines(True)[1:])
+            + "".join(block(400, "0.063237", 119718, 175591, 195841, 243052).splitlines(True)[1:]) + DONE)
+    summary = client_summary(text)
+    assert summary["threads"] == 2 and summary["requests"] == 900
+    assert [t["latency_ns"]["p99"] for t in summary["per_thread"]] == [238596, 243052]
+    assert [t["requests"] for t in summary["per_thread"]] == [500, 400]
+
+
 def test_threads_are_aggregated():
     text = block(3000, "2.0", 100, 200, 300, 400) + block(1000, "4.0", 500, 600, 700, 800, 5) + DONE
     summary = client_summary(text)
@@ -66,12 +83,14 @@ def test_threads_are_aggregated():
     (PREFIX % (0, "main", 1) + "retrying request 1\n" * 3, "no 'Completed N requests in S seconds' line"),
     (block(10, "1.0", 1, 2, 3, 4), "no 'All clients done.' line"),
     (block(10, "1.0", 1, 2, 3, 4).replace("99th", "98th") + DONE, "thread 0 has no p99 latency line"),
-    (block(10, "1.0", 1, 2, 3, 4).split("\n", 3)[3] + DONE, "line 1: a latency line before any 'Completed"),
+    (block(10, "1.0", 1, 2, 3, 4).split("\n", 3)[3] + DONE, "line 1: a latency line before any 'Completed ... requests' line"),
     (PREFIX % (0, "x", 1) + "Median latency is 5 ns (0 us)\n" + block(10, "1.0", 1, 2, 3, 4) + DONE,
-     "line 1: a latency line before any 'Completed ... requests' line"),
+     "line 1: a latency line before any 'Completed ... requests' line of its own"),
     (block(0, "1.0", 1, 2, 3, 4) + DONE, "thread 0 completed 0 requests in 1.0 seconds"),
     (block(10, "1.0", 1, 2, 3, 4).rsplit("\n", 3)[0] + "\n" + block(10, "1.0", 1, 2, 3, 4) + DONE,
-     "thread 0 printed Completed but not all its percentiles before line 4"),
+     "thread 0 has no p95, p99 latency line"),
+    (block(10, "1.0", 1, 2, 3, 4) + PREFIX % (7, "x", 1) + "99th percentile latency is 9 ns (0 us)\n" + DONE,
+     "line 6: a second p99 latency line in one client's block"),
 ])
 def test_bad_output_is_an_error_never_zeros(text, message):
     with pytest.raises(ClientOutputError, match=re.escape(message)):
@@ -84,12 +103,6 @@ def test_clients_combined():
     run = combine_clients([a, b])
     assert run["requests"] == 4000 and run["seconds"] == 2.0 and run["throughput_rps"] == 2000.0
     assert run["latency_ns"]["p50"] == 400 and run["clients"] == 2
-
-
-def test_interleave_rotates_the_variants():
-    order = interleave(["electrode", "baseline"], 3)
-    assert [(o["variant"], o["repetition"]) for o in order] == [
-        ("electrode", 1), ("baseline", 1), ("baseline", 2), ("electrode", 2), ("electrode", 3), ("baseline", 3)]
 
 
 def test_median_and_percentile():
@@ -232,3 +245,101 @@ def test_xdp_counters_read_once_then_compared_as_numbers():
     before = xdp_counters(VETH_BEFORE)
     assert before["rx_queue_0_xdp_packets"] == 100
     assert xdp_delta(before, xdp_counters(VETH_AFTER))["rx_queue_0_xdp_tx"] == 10003
+
+
+def test_load_points_and_the_sweep_order():
+    points = load_points([1, 2], 1)
+    assert points == [{"threads": 1, "clients": 1}, {"threads": 2, "clients": 1}]
+    assert load_points(4, [1, 2]) == [{"threads": 4, "clients": 1}, {"threads": 4, "clients": 2}]
+    order = cell_order(["e", "b"], points, 3)
+    cells = [(r["variant"], r["threads"], r["repetition"]) for r in order]
+    # Every cell once per repetition; the variants alternate at each load point; the order rotates.
+    assert cells[:4] == [("e", 1, 1), ("b", 1, 1), ("e", 2, 1), ("b", 2, 1)]
+    assert cells[4:8] == [("b", 1, 2), ("e", 2, 2), ("b", 2, 2), ("e", 1, 2)]
+    for rep in (1, 2, 3):
+        assert sorted((v, t) for v, t, r in cells if r == rep) == [("b", 1), ("b", 2), ("e", 1), ("e", 2)]
+    # One load point and two variants: the rotation of the plain interleave.
+    assert [r["variant"] for r in cell_order(["e", "b"], load_points(1, 1), 3)] == ["e", "b", "b", "e", "e", "b"]
+
+
+def test_few_repetitions_of_many_cells_spread_each_cell_over_the_run():
+    order = cell_order(["e", "b"], load_points([1, 2, 4, 8], 1), 2)
+    first = [(r["variant"], r["threads"]) for r in order if r["repetition"] == 1]
+    second = [(r["variant"], r["threads"]) for r in order if r["repetition"] == 2]
+    # Shifted by half the cells: what ran first runs in the middle the next time.
+    assert second == first[4:] + first[:4]
+
+
+def cpu_reading(replica_ns, handler_ns, softirq_ns, boot="boot-a", handler=True):
+    state = units(handler=handler)
+    state["electrode-replica.service"]["cpu_usage_nsec"] = replica_ns
+    state["electrode-handler.service"]["cpu_usage_nsec"] = handler_ns if handler else None
+    return {"units": state, "cpu": {"user": 0, "nice": 0, "system": 0, "irq": 0, "softirq": softirq_ns, "boot_id": boot}}
+
+
+def test_cpu_per_request_on_fixed_numbers():
+    before = {"replica0": cpu_reading(1000000, 500000, 0), "replica1": cpu_reading(0, 0, 0)}
+    after = {"replica0": cpu_reading(21000000, 2500000, 7000000), "replica1": cpu_reading(10000000, 0, 3000000)}
+    cost = cpu_cost(before, after, 1000, {"client0": 0.5})
+    # replica0: 20 ms of the replica and 2 ms of the handler over 1,000 requests = 22 us each.
+    assert cost["replicas"]["replica0"]["units_ns"] == {"electrode-handler.service": 2000000, "electrode-replica.service": 20000000}
+    assert cost["replicas"]["replica0"]["us_per_request"] == pytest.approx(22.0)
+    assert cost["replicas"]["replica1"]["us_per_request"] == pytest.approx(10.0)
+    assert cost["replica_us_per_request"] == pytest.approx(16.0)
+    assert cost["replicas"]["replica0"]["node_softirq_ns"] == 7000000
+    assert cost["client_us_per_request"] == {"client0": pytest.approx(500.0)}
+    # Both report one boot_id: one kernel, the machine's times.
+    assert cost["shared_kernel"] is True
+
+
+def test_cpu_of_the_main_processes_where_systemd_has_no_accounting():
+    before = {"replica0": cpu_reading(None, None, 0)}
+    after = {"replica0": cpu_reading(None, None, 0)}
+    for reading, ns in ((before, 1000000), (after, 6000000)):
+        for unit in reading["replica0"]["units"].values():
+            unit["process_cpu_nsec"] = ns
+    cost = cpu_cost(before, after, 1000)
+    assert cost["replicas"]["replica0"]["source"] == "process"
+    assert cost["replicas"]["replica0"]["us_per_request"] == pytest.approx(10.0)
+
+
+def test_cpu_without_accounting_is_none_never_zero():
+    before = {"replica0": cpu_reading(None, None, 0)}
+    after = {"replica0": cpu_reading(None, None, 0)}
+    cost = cpu_cost(before, after, 1000)
+    assert cost["replicas"]["replica0"]["us_per_request"] is None and cost["replica_us_per_request"] is None
+    # A baseline has no handler unit: it is left out, not counted as 0.
+    before = {"replica0": cpu_reading(0, None, 0, handler=False)}
+    after = {"replica0": cpu_reading(4000000, None, 0, handler=False)}
+    assert cpu_cost(before, after, 100)["replicas"]["replica0"]["units_ns"] == {"electrode-replica.service": 4000000}
+    assert cpu_cost(before, after, None)["replica_us_per_request"] is None
+
+
+def test_a_run_record_judges_and_combines():
+    reading = {"replica0": dict(cpu_reading(0, 0, 0), xdp_counters={"rx_queue_0_xdp_packets": 5}),
+               "replica1": dict(cpu_reading(0, 0, 0), xdp_counters={})}
+    after = {"replica0": dict(cpu_reading(4000000, 1000000, 0), xdp_counters={"rx_queue_0_xdp_packets": 1005},
+                              journal={"lines": ["a", "b"], "warnings": ["b"]}),
+             "replica1": dict(cpu_reading(3000000, 0, 0), xdp_counters={})}
+    clients = {"client0": {"rc": 0, "started": 10.0, "ended": 12.0, "cpu_seconds": 0.1, "log": ONE}}
+    record = run_record({"run": "01-e-r1", "variant": "e", "threads": 1}, reading, after, clients)
+    assert record["run"] == "01-e-r1" and record["threads"] == 1
+    assert record["valid"] is True and record["invalid_reasons"] == []
+    assert record["result"]["requests"] == 10000 and record["clients"]["client0"]["rc"] == 0
+    assert record["xdp_counters"] == {"replica0": {"rx_queue_0_xdp_packets": 1000}, "replica1": {}}
+    assert record["cpu"]["replicas"]["replica0"]["us_per_request"] == pytest.approx(0.5)
+    assert (record["started"], record["ended"]) == (10.0, 12.0)
+    assert record["logs"]["services"]["replica0"] == "a\nb" and record["health"]["warnings"]["replica0"] == ["b"]
+
+
+def test_a_run_record_of_a_client_that_resent_is_invalid_with_no_result_lost():
+    reading = {"replica0": cpu_reading(0, 0, 0)}
+    resent = PREFIX % (3, "ResendRequest", 80) + "Client timeout; resending request\n" + ONE
+    stopped = {"client0": {"rc": 124, "started": 1.0, "ended": 9.0, "cpu_seconds": 0.2, "log": "no summary\n"},
+               "client1": {"rc": 0, "started": 1.0, "ended": 3.0, "cpu_seconds": 0.2, "log": resent}}
+    record = run_record({"run": "02"}, reading, reading, stopped)
+    assert record["valid"] is False
+    assert record["invalid_reasons"] == ["client0 timed out (stopped after bench_timeout)",
+                                         "client1 resent 1 request(s) after a timeout"]
+    # One client did not finish: no combined result, but each client's summary is kept.
+    assert record["result"] is None and record["clients"]["client1"]["complete"] is True

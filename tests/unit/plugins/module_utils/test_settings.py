@@ -93,3 +93,43 @@ def test_variants_each_named_with_their_problem():
 def test_an_unknown_role_is_an_error():
     with pytest.raises(ValueError, match="no settings rules for role nic"):
         role_problems("nic", {}, NODE)
+
+
+def test_a_variants_own_source_is_checked_before_any_build():
+    trees = {"/src/Electrode": None, "/src/notes": "is not an Electrode tree (it has no Makefile)",
+             "/nowhere": "does not exist (or is not a folder)"}
+    commit = "0999991bf6e31dc01d28a884ac39c6294d0d6595"
+    problems = variant_problems([
+        {"name": "ok-path", "features": [], "accelerated": False, "source_path": "/src/Electrode"},
+        {"name": "ok-repo", "features": [], "accelerated": False, "repo": "https://example.org/E.git", "version": commit},
+        {"name": "notes", "features": [], "accelerated": False, "source_path": "/src/notes"},
+        {"name": "gone", "features": [], "accelerated": False, "source_path": "/nowhere"},
+        {"name": "relative", "features": [], "accelerated": False, "source_path": "src/E"},
+        {"name": "branch", "features": [], "accelerated": False, "repo": "https://example.org/E.git", "version": "main"},
+        {"name": "unpinned", "features": [], "accelerated": False, "repo": "https://example.org/E.git"},
+        {"name": "both", "features": [], "accelerated": False, "source_path": "/src/Electrode", "repo": "r", "version": commit},
+    ], trees.get)
+    assert problems == [
+        "bench_variants: variant notes: source_path /src/notes is not an Electrode tree (it has no Makefile): point it at "
+        "a clone of Electrode or Electrode_io.",
+        "bench_variants: variant gone: source_path /nowhere does not exist (or is not a folder): point it at a clone of "
+        "Electrode or Electrode_io.",
+        "bench_variants: variant relative: source_path must be an absolute path on the controller (got src/E).",
+        "bench_variants: variant branch names repo https://example.org/E.git without a full commit as version (got main): "
+        "a branch or tag is not a pin, give the 40-digit commit.",
+        "bench_variants: variant unpinned names repo https://example.org/E.git without a full commit as version (got None): "
+        "a branch or tag is not a pin, give the 40-digit commit.",
+        "bench_variants: variant both names both source_path and repo/version: give one source."]
+
+
+@pytest.mark.parametrize("change,expected", [
+    ({"bench_threads": [1, 2, 4, 8]}, []),
+    ({"bench_threads": [1, 0, -2]}, ["bench_threads must be a whole number of 1 or more, or a list of them (got 0, -2)."]),
+    ({"bench_threads": []}, ["bench_threads is an empty list: give at least one whole number."]),
+    ({"bench_threads": [2, 2]}, ["bench_threads lists a load point twice (2, 2)."]),
+    ({"bench_clients": [1, 2]}, ["bench_clients asks for 2, but the client group has 1 node(s): use at most 1."]),
+    ({"bench_clients": 1}, []),
+    ({"bench_clients": "x"}, ["bench_clients must be a whole number of 1 or more, or a list of them (got x)."]),
+])
+def test_load_points(change, expected):
+    assert role_problems("bench", dict(BENCH, **change), dict(NODE, client_count=1)) == expected

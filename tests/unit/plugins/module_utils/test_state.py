@@ -13,6 +13,8 @@ import pytest
 from ansible_collections.electrode.cluster.plugins.module_utils.state import (
     journal_digest,
     node_state,
+    parse_proc_stat,
+    parse_process_stat,
     parse_systemctl_show,
     read_records,
 )
@@ -139,3 +141,40 @@ def test_journal_lines_for_people_and_the_warnings():
         "20261202-100002-0001 00901 ! HandleReque",
     ]
     assert journal_digest("") == {"lines": [], "warnings": []}
+
+
+# /proc/stat of this project's development machine (Debian 12, 2 CPUs), its first lines.
+PROC_STAT = """cpu  163028 0 71178 160636 6953 0 2365 2469 0 0
+cpu0 76721 0 33789 88725 1632 0 903 1327 0 0
+cpu1 86307 0 37389 71911 5321 0 1462 1142 0 0
+intr 4289169 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+"""
+
+
+def test_node_cpu_times_in_nanoseconds():
+    times = parse_proc_stat(PROC_STAT, ticks_per_second=100)
+    assert times["user"] == 163028 * 10000000
+    assert times["softirq"] == 2365 * 10000000 and times["steal"] == 2469 * 10000000
+    assert sorted(times) == ["idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"]
+    assert parse_proc_stat("") == {}
+
+
+def test_node_state_reads_cpu_times_and_boot_id(tmp_path):
+    (tmp_path / "proc" / "sys" / "kernel" / "random").mkdir(parents=True)
+    (tmp_path / "proc" / "stat").write_text(PROC_STAT)
+    (tmp_path / "proc" / "sys" / "kernel" / "random" / "boot_id").write_text("5c8e0d5e-aaaa\n")
+    state = node_state(str(tmp_path / "state"), str(tmp_path / "starts.json"), sys_root=str(tmp_path))
+    assert state["cpu"]["boot_id"] == "5c8e0d5e-aaaa"
+    assert state["cpu"]["system"] > 0
+
+
+def test_a_process_cpu_time_from_its_stat_line():
+    # /proc/PID/stat of the fixture's replica on the lab (utime 0, stime 32 ticks); a name may hold
+    # spaces and parentheses.
+    line = ("17229 (replica) S 1 17229 17229 0 -1 4194560 217 0 0 0 0 32 0 0 20 0 1 0 306446 5795840 807 "
+            "18446744073709551615 94332785823744 94332785830193 140734963021680 0 0 0 0 4096 0 1 0 0 17 1 0 0 0 0 0 "
+            "94332785839536 94332785840408 94333597061120 140734963027646 140734963027729 140734963027729 "
+            "140734963027902 0")
+    assert parse_process_stat(line, 100) == 32 * 10000000
+    assert parse_process_stat(line.replace("(replica)", "(a (b) c)"), 100) == 32 * 10000000
+    assert parse_process_stat("", 100) is None and parse_process_stat("812 (x) S 1", 100) is None

@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright: electrode.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Judge one benchmark run and write its JSON on the controller (logic: module_utils/bench.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import tempfile
+
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.electrode.cluster.plugins.module_utils.bench import run_record
+
+
+def _plain(value):
+    """Ansible's lazy containers and tagged strings as plain JSON data."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def write_json(path, data):
+    """Write ``data`` to ``path`` whole or not at all (a file beside it, then a rename)."""
+    folder = os.path.dirname(path)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".run-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w") as out:
+            json.dump(data, out, indent=4, sort_keys=True)
+            out.write("\n")
+        os.chmod(temporary, 0o644)
+        os.rename(temporary, path)
+    except Exception:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("run", "before", "after", "clients", "dest"))
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars or {})
+        args = self._task.args
+        missing = [name for name in ("run", "before", "after", "clients", "dest") if args.get(name) is None]
+        if missing:
+            raise AnsibleError("bench_record: %s is required" % ", ".join(missing))
+        dest = os.path.expanduser(str(args["dest"]))
+        if not os.path.isdir(os.path.dirname(dest)):
+            raise AnsibleError("bench_record: the folder of %s does not exist (the bench creates it first)" % dest)
+        record = run_record(_plain(args["run"]), _plain(args["before"]), _plain(args["after"]), _plain(args["clients"]))
+        if not self._task.check_mode:
+            write_json(dest, record)
+        result.update(
+            changed=not self._task.check_mode,
+            dest=dest,
+            valid=record["valid"],
+            reasons=record["invalid_reasons"],
+            restarted=record["restarted"],
+            result=record["result"],
+        )
+        return result

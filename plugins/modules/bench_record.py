@@ -1,0 +1,95 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: electrode.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: bench_record
+version_added: 0.1.0
+short_description: Judge one benchmark run and write it as JSON on the controller
+description:
+  - Used by the C(bench) role after each client run. From what the run read on the nodes - each
+    replica's C(electrode.cluster.electrode_state) before and after the run (units, CPU times, XDP
+    counters, the units' journal) and each client's exit status, times, CPU time and output - it
+    summarises each client (C(electrode.cluster.client_summary), partial where the run did not
+    finish), combines the clients, says how the XDP counters moved and what CPU the run cost, and
+    judges whether the run counts.
+  - A replica's or handler's unit that was not active, stopped, restarted or changed its main
+    process, and a client that timed out, failed, printed no complete summary or resent a request,
+    each make the run invalid; the record keeps it, with the reasons naming the node.
+  - Writes the record to O(dest) whole or not at all. An action plugin, run on the controller.
+options:
+  run:
+    description: The run's own fields (run, order, variant, repetition, threads, clients, build, provenance, ...), kept as they are.
+    type: dict
+    required: true
+  before:
+    description: Replica host to what C(electrode_state) read just before the run.
+    type: dict
+    required: true
+  after:
+    description: Replica host to what C(electrode_state) read just after the run (with C(journal_since)).
+    type: dict
+    required: true
+  clients:
+    description: Client host to the client runner's result (rc, started, ended, cpu_seconds, log).
+    type: dict
+    required: true
+  dest:
+    description: The run's JSON file on the controller; its folder must exist.
+    type: path
+    required: true
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+author:
+  - electrode.cluster contributors (@electrode-cluster)
+"""
+
+EXAMPLES = r"""
+# roles/bench/tasks/run.yml, once per run
+- name: Judge the run and write its JSON
+  electrode.cluster.bench_record:
+    run: {run: 01-electrode-r1, variant: electrode, repetition: 1, threads: 1, clients: 1}
+    before: "{{ dict(replicas | zip(replicas | map('extract', hostvars, '__bench_before'))) }}"
+    after: "{{ dict(replicas | zip(replicas | map('extract', hostvars, '__bench_after'))) }}"
+    clients: "{{ dict(clients | zip(clients | map('extract', hostvars, ['__bench_started', 'stdout']) | map('from_json'))) }}"
+    dest: results/20261202T120000Z-electrode-vs-baseline/runs/01-electrode-r1.json
+  delegate_to: localhost
+  run_once: true
+"""
+
+RETURN = r"""
+dest:
+  description: The file written.
+  returned: always
+  type: str
+valid:
+  description: Whether the run counts.
+  returned: always
+  type: bool
+reasons:
+  description: Why it does not, each naming the node.
+  returned: always
+  type: list
+  elements: str
+  sample: ["replica2 restarted during the run"]
+restarted:
+  description: The replica hosts whose units restarted or stopped (they start together again before the next run).
+  returned: always
+  type: list
+  elements: str
+result:
+  description: The clients combined (requests, seconds, throughput_rps, latency_ns, clients); null unless every client completed.
+  returned: always
+  type: dict
+"""

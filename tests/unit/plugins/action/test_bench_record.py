@@ -1,0 +1,33 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The bench_record action's file writing: whole or not at all, plain JSON of Ansible's data."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.electrode.cluster.plugins.action.bench_record import _plain, write_json
+
+
+def test_the_record_is_written_whole(tmp_path):
+    path = str(tmp_path / "01-electrode-r1.json")
+    write_json(path, {"run": "01-electrode-r1", "valid": True})
+    with open(path) as handle:
+        assert json.load(handle) == {"run": "01-electrode-r1", "valid": True}
+    assert oct(os.stat(path).st_mode & 0o777) == "0o644"
+    assert sorted(os.listdir(str(tmp_path))) == ["01-electrode-r1.json"]
+
+
+def test_a_record_that_cannot_be_written_leaves_nothing_behind(tmp_path):
+    path = str(tmp_path / "02.json")
+    with pytest.raises(TypeError):
+        write_json(path, {"not json": object()})
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_plain_turns_anything_json_cannot_hold_into_text():
+    assert _plain({"a": (1, 2), "b": {"c": None}}) == {"a": [1, 2], "b": {"c": None}}
