@@ -23,7 +23,7 @@ PLAYBOOK = os.path.join(ROOT, ".venv", "bin", "ansible-playbook")
 def bench(results, repetitions, requests, name):
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
     extra = {"bench_results_dir": results, "bench_repetitions": repetitions, "bench_requests": requests,
-             "bench_name": name}
+             "bench_duration": 0, "bench_name": name}
     started = time.monotonic()
     done = subprocess.run([PLAYBOOK, "-i", os.path.join(ROOT, "inventories", "lab"), os.path.join(ROOT, "bench.yml"),
                            "-e", json.dumps(extra)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -63,7 +63,8 @@ def main():
     print("overhead per run (marginal):       %6.1f s" % per_run)
     print("fixed overhead per invocation:     %6.1f s" % fixed)
     print("(overhead = wall time minus the clients' run time; per run = the switch between variants with")
-    print(" its health check, the barrier, counters, logs and files; fixed = facts play, the build check of")
+    print(" its health check, the units' and counters' readings before and after, the run's judgement and")
+    print(" files; fixed = facts play, the build check of")
     print(" each variant, provenance and the report with its plots)")
     print("results kept in %s" % results)
 

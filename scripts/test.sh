@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bash scripts/setup.sh
+# The browser check of the bench's report.html (tests/browser/check_report.py) needs Chromium.
+if ! command -v chromium >/dev/null; then
+  echo "test.sh: installing chromium (for the browser check of report.html)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 export PATH="$root/.venv/bin:$PATH"
 export ANSIBLE_CONFIG="$root/ansible.cfg"
 

@@ -450,3 +450,45 @@ def run_record(run, before, after, clients):
         },
     })
     return record
+
+
+def flatten(value, prefix=""):
+    """Nested dicts as {dotted.key: leaf}; lists are leaves."""
+    if isinstance(value, dict):
+        flat = {}
+        for key in sorted(value):
+            flat.update(flatten(value[key], "%s%s." % (prefix, key)))
+        return flat
+    return {prefix[:-1]: value}
+
+
+def provenance_view(provenance, builds):
+    """What makes two experiments differ, keyed so that they can be compared across clusters:
+    nodes by role and index (replica 0, client 0) rather than by name, each variant's source and
+    build, the cluster's f and the experiment's parameters. ``builds``: variant -> the build its
+    runs used (name, commit, dirty, source, source_sha256, features)."""
+    view = {"f": provenance.get("f"), "collection_version": provenance.get("collection_version"),
+            "parameters": provenance.get("parameters") or {}, "nodes": {}, "variants": {}}
+    for host, node in sorted((provenance.get("nodes") or {}).items()):
+        node = dict(node or {})
+        label = "%s %s" % (node.pop("role", "node"), node.pop("index", host))
+        node.pop("interface", None)
+        view["nodes"][label] = node
+    for variant, build in sorted((builds or {}).items()):
+        build = build or {}
+        view["variants"][variant] = dict((k, build.get(k)) for k in ("source", "commit", "dirty", "source_sha256", "features"))
+    return view
+
+
+def provenance_differences(experiments):
+    """Where the provenance of several experiments differs: ``experiments`` maps a label to
+    :func:`provenance_view` output. Returns [(key, {label: value})] for every dotted key whose
+    values are not all equal (a key one experiment lacks shows None there), sorted by key."""
+    flat = dict((label, flatten(view)) for label, view in experiments.items())
+    keys = sorted(set(k for view in flat.values() for k in view))
+    differences = []
+    for key in keys:
+        values = dict((label, view.get(key)) for label, view in flat.items())
+        if len(set(repr(v) for v in values.values())) > 1:
+            differences.append((key, values))
+    return differences

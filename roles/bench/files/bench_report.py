@@ -477,6 +477,118 @@ def curve(results, summary, first, fixture, color, plain):
     plt.close(fig)
 
 
+def _nic_text(nic):
+    """A node's NIC settings as short values: channels and rings in force, the coalescing the
+    driver reports (what it does not support left out)."""
+    if not isinstance(nic, dict):
+        return "-", "-", "-"
+    channels = ", ".join("%s %s" % (k, v) for k, v in sorted(((nic.get("channels") or {}).get("current") or {}).items())
+                         if v is not None) or "not supported"
+    coalesce = ", ".join("%s %s" % (k, ("on" if v else "off") if isinstance(v, bool) else v)
+                         for k, v in sorted((nic.get("coalesce") or {}).items()) if v is not None) or "not supported"
+    rings = ", ".join("%s %s" % (k, v) for k, v in sorted(((nic.get("ring") or {}).get("current") or {}).items())
+                      if v is not None) or "not supported"
+    return channels, coalesce, rings
+
+
+def html_report(results, summary, runs, text):
+    """RESULTS/report.html: one page with the question, the table, the verdicts, the excluded runs,
+    the plots (embedded), the fast-path evidence, each node's provenance and each variant's build,
+    and links to every run's JSON and logs. Nothing on it is fetched from the network."""
+    import base64
+    from html import escape
+
+    first = runs[0]["provenance"]
+    fixture = is_fixture(runs)
+    title = "%s%s" % (first["name"], (" - " + FIXTURE_NOTE.upper()) if fixture else "")
+
+    def cells(values, tag="td"):
+        return "<tr>%s</tr>" % "".join("<%s>%s</%s>" % (tag, escape(str(v)), tag) for v in values)
+
+    def image(name, alt):
+        path = os.path.join(results, name)
+        if not os.path.exists(path):
+            return ""
+        with open(path, "rb") as handle:
+            data = base64.b64encode(handle.read()).decode("ascii")
+        return '<figure><img src="data:image/png;base64,%s" alt="%s"><figcaption>%s</figcaption></figure>' % (
+            data, escape(alt), escape(alt))
+
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', "<title>%s</title>" % escape(title),
+             "<style>body{font-family:sans-serif;margin:2em;max-width:1300px}table{border-collapse:collapse;margin:1em 0}"
+             "td,th{border:1px solid #bbb;padding:3px 8px;text-align:left;font-size:90%}th{background:#eee}"
+             "img{max-width:100%}.fixture{background:#fee;border:2px solid #c00;padding:0.5em;font-weight:bold}"
+             "pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style></head><body>",
+             "<h1>%s</h1>" % escape(title)]
+    if fixture:
+        parts.append('<p class="fixture">These runs built the collection\'s test fixture project (tests/fixtures/electrode), '
+                     "not Electrode: its figures say that the bench works, nothing about Electrode.</p>")
+    parts.append("<p><b>Question:</b> %s</p>" % escape(first.get("question") or "(none given)"))
+    parts.append("<p>f=%s; replicas %s; clients %s; %s repetitions per cell; load = closed-loop clients per client node "
+                 "(-t) x client nodes. Figures: median of the kept runs with a 95%% bootstrap interval over runs.</p>" % (
+                     escape(str(first["f"])), escape(", ".join(first["replicas"])), escape(", ".join(first["clients"])),
+                     escape(str(first["parameters"]["repetitions"]))))
+    parts.append('<h2>Results</h2><table id="summary">')
+    parts.append(cells(["variant", "load", "kept", "throughput (req/s)", "median latency (us)", "p99 latency (us)",
+                        "CPU us/request/replica", "verdict vs the first variant"], "th"))
+    for row in summary:
+        vs = row.get("vs")
+        verdict = ("%s (x%.3f [%.3f-%.3f])" % ((vs["verdict"],) + tuple(vs["throughput_ratio"]))) if vs else "reference"
+        parts.append(cells([row["variant"], row["load"], "%d/%d" % (row["kept"], row["runs"]), _interval(row["throughput_rps"]),
+                            _interval(row["p50"]), _interval(row["p99"]), _interval(row["cpu"]), verdict]))
+    parts.append("</table>")
+    excluded = [(run, reason) for row in summary for run, reason in row["excluded"]]
+    parts.append("<h2>Excluded runs</h2>")
+    if excluded:
+        parts.append('<table id="excluded">' + cells(["run", "why"], "th")
+                     + "".join(cells([run, reason]) for run, reason in excluded) + "</table>")
+    else:
+        parts.append("<p>None: every run counted.</p>")
+    parts.append("<h2>Plots</h2>")
+    parts += [image("bench.png", "Throughput and latency percentiles per cell" + (" (test fixture, not Electrode)" if fixture else "")),
+              image("curve.png", "Load curve: throughput against latency" + (" (test fixture, not Electrode)" if fixture else "")),
+              image("latency-cdf.png", "Latency CDF of the kept runs" + (" (test fixture, not Electrode)" if fixture else ""))]
+    parts.append('<h2>Fast path</h2><table id="evidence">' + cells(["variant", "load", "XDP counters over the last kept run"], "th"))
+    parts += [cells([row["variant"], row["load"], row["evidence"]]) for row in summary]
+    parts.append("</table>")
+    parts.append('<h2>Where it ran</h2><table id="nodes">' + cells(
+        ["node", "role", "kernel", "OS", "CPUs", "hardware", "NIC driver", "MTU", "channels", "coalescing", "rings"], "th"))
+    for host, node in sorted((first.get("nodes") or {}).items()):
+        nic = node.get("nic") or {}
+        channels, coalesce, rings = _nic_text(nic)
+        parts.append(cells([host, "%s %s" % (node.get("role"), node.get("index")), node.get("kernel"), node.get("os"),
+                            node.get("cpus"), node.get("hardware_type"), ((nic.get("driver") or {}).get("driver")) or "-",
+                            nic.get("mtu", "-"), channels, coalesce, rings]))
+    parts.append("</table>")
+    parts.append('<table id="builds">' + cells(["variant", "flags", "handler", "source", "commit", "local changes", "build"], "th"))
+    seen = set()
+    for run in runs:
+        if run["variant"] in seen:
+            continue
+        seen.add(run["variant"])
+        build = run.get("build") or {}
+        parts.append(cells([run["variant"], " ".join(run["features"]) or "none", "yes" if run["accelerated"] else "no",
+                            build.get("source") or "-", build.get("commit") or "-", "yes" if build.get("dirty") else "no",
+                            build.get("name") or "-"]))
+    parts.append("</table>")
+    parts.append('<h2>Runs</h2><table id="runs">' + cells(["run", "valid", "req/s", "files"], "th"))
+    for run in runs:
+        folder = os.path.join("runs", run["run"])
+        links = ['<a href="runs/%s.json">JSON</a>' % escape(run["run"])]
+        for kind in ("client", "services"):
+            for host in sorted((run.get("logs", {}).get(kind) or {})):
+                links.append('<a href="%s/%s-%s.log">%s %s log</a>' % (escape(folder), escape(host), kind, escape(host), kind))
+        result = run.get("result") or {}
+        parts.append("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>" % (
+            escape(run["run"]), "yes" if is_valid(run) else "no: " + escape(reasons_of(run)),
+            _fmt(result.get("throughput_rps"), 0), " ".join(links)))
+    parts.append("</table>")
+    parts.append("<h2>The table as printed</h2><pre>%s</pre>" % escape(text))
+    parts.append("</body></html>")
+    with open(os.path.join(results, "report.html"), "w") as handle:
+        handle.write("\n".join(parts) + "\n")
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: bench_report.py RESULTS_DIR")
@@ -490,8 +602,10 @@ def main():
     with open(os.path.join(results, "summary.txt"), "w") as handle:
         handle.write(text)
     plots(results, summary, runs)
+    html_report(results, summary, runs, text)
     sys.stdout.write(text)
     sys.stdout.write("\nresults: %s (runs.csv, summary.csv, bench.png, curve.png, latency-cdf.png, runs/)\n" % results)
+    sys.stdout.write("report: %s\n" % os.path.abspath(os.path.join(results, "report.html")))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from ansible_collections.electrode.cluster.plugins.module_utils.bench import (
     median,
     median_interval,
     percentile,
+    provenance_differences,
+    provenance_view,
     ratio_interval,
     run_record,
     run_validity,
@@ -343,3 +345,36 @@ def test_a_run_record_of_a_client_that_resent_is_invalid_with_no_result_lost():
                                          "client1 resent 1 request(s) after a timeout"]
     # One client did not finish: no combined result, but each client's summary is kept.
     assert record["result"] is None and record["clients"]["client1"]["complete"] is True
+
+
+def lab_provenance(kernel="6.1.0-41-amd64", hardware="Standard PC", mtu=3000):
+    node = {"kernel": kernel, "os": "Debian 12", "arch": "x86_64", "cpus": 2, "hardware_type": hardware,
+            "interface": "host0", "nic": {"mtu": mtu, "driver": {"driver": "veth"}, "coalesce": None}}
+    return {"f": 1, "collection_version": "0.1.0", "parameters": {"threads": [1], "repetitions": 5},
+            "nodes": {"replica0": dict(node, role="replica", index=0), "client0": dict(node, role="client", index=0)}}
+
+
+def test_the_provenance_of_two_experiments_compared():
+    lab = provenance_view(lab_provenance(), {"electrode": {"source": "/src/Electrode_io", "commit": "f7fc71c", "dirty": False}})
+    cloudlab = provenance_view(
+        dict(lab_provenance(kernel="6.0.0-060000-generic", hardware="xl170", mtu=1500),
+             nodes={"node-0": dict(lab_provenance()["nodes"]["replica0"], kernel="6.0.0-060000-generic", hardware_type="xl170",
+                                   nic={"mtu": 1500, "driver": {"driver": "mlx5_core"}, "coalesce": None}),
+                    "node-3": dict(lab_provenance()["nodes"]["client0"], kernel="6.0.0-060000-generic", hardware_type="xl170",
+                                   nic={"mtu": 1500, "driver": {"driver": "mlx5_core"}, "coalesce": None})}),
+        {"electrode": {"source": "https://github.com/U1ltra/Electrode_io.git", "commit": "f7fc71c", "dirty": False}})
+    differences = dict(provenance_differences({"lab": lab, "cloudlab": cloudlab}))
+    # Nodes are matched by role and index, not by name; what is equal is not listed.
+    assert differences["nodes.replica 0.kernel"] == {"lab": "6.1.0-41-amd64", "cloudlab": "6.0.0-060000-generic"}
+    assert differences["nodes.client 0.hardware_type"] == {"lab": "Standard PC", "cloudlab": "xl170"}
+    assert differences["nodes.replica 0.nic.driver.driver"] == {"lab": "veth", "cloudlab": "mlx5_core"}
+    assert differences["variants.electrode.source"]["cloudlab"].endswith("Electrode_io.git")
+    assert "f" not in differences and "variants.electrode.commit" not in differences
+    assert "nodes.replica 0.os" not in differences
+
+
+def test_an_experiment_without_a_variant_shows_none_there():
+    one = provenance_view(lab_provenance(), {"electrode": {"commit": "a"}})
+    two = provenance_view(lab_provenance(), {"electrode": {"commit": "a"}, "ablation-reply": {"commit": "a"}})
+    differences = dict(provenance_differences({"one": one, "two": two}))
+    assert differences["variants.ablation-reply.commit"] == {"one": None, "two": "a"}
