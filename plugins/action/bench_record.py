@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import json
 import os
 import tempfile
@@ -20,6 +21,21 @@ from ansible_collections.electrode.cluster.plugins.module_utils.bench import run
 def _plain(value):
     """Ansible's lazy containers and tagged strings as plain JSON data."""
     return json.loads(json.dumps(value, default=str))
+
+
+def write_files(folder, clients):
+    """The files each client runner sent back (base64), as FOLDER/<host>-<name>; taken out of
+    ``clients`` so that the record keeps figures and logs, not copies of the files."""
+    written = []
+    for host in sorted(clients):
+        for name, data in sorted(((clients[host] or {}).pop("files", None) or {}).items()):
+            if not os.path.isdir(folder):
+                os.makedirs(folder)
+            path = os.path.join(folder, "%s-%s" % (host, os.path.basename(name)))
+            with open(path, "wb") as handle:
+                handle.write(base64.b64decode(data))
+            written.append(path)
+    return written
 
 
 def write_json(path, data):
@@ -40,7 +56,7 @@ def write_json(path, data):
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("run", "before", "after", "clients", "dest"))
+    _VALID_ARGS = frozenset(("run", "before", "after", "clients", "dest", "files_dir"))
     _requires_connection = False
 
     def run(self, tmp=None, task_vars=None):
@@ -52,12 +68,20 @@ class ActionModule(ActionBase):
         dest = os.path.expanduser(str(args["dest"]))
         if not os.path.isdir(os.path.dirname(dest)):
             raise AnsibleError("bench_record: the folder of %s does not exist (the bench creates it first)" % dest)
-        record = run_record(_plain(args["run"]), _plain(args["before"]), _plain(args["after"]), _plain(args["clients"]))
+        clients = _plain(args["clients"])
+        files = []
+        if not self._task.check_mode:
+            files = write_files(os.path.expanduser(str(args.get("files_dir") or os.path.splitext(dest)[0])), clients)
+        else:
+            for client in clients.values():
+                (client or {}).pop("files", None)
+        record = run_record(_plain(args["run"]), _plain(args["before"]), _plain(args["after"]), clients)
         if not self._task.check_mode:
             write_json(dest, record)
         result.update(
             changed=not self._task.check_mode,
             dest=dest,
+            files=files,
             valid=record["valid"],
             reasons=record["invalid_reasons"],
             restarted=record["restarted"],

@@ -5,9 +5,9 @@
 
 Each stage records what it made in the node's state folder (``/var/lib/electrode/state`` by
 default): ``kernel_tree.json`` (kernel_source: the prepared tree and its inputs),
-``builds/<name>.json`` (electrode_build: one per build tree on the node), ``services.json``
-(electrode_services: the build the units run and their settings). The units' own state comes from
-``systemctl show``, and the replicas' last common start from the record electrode_services keeps
+``builds/<name>.json`` (electrode_build: one per build tree on the node). What the units run (the
+build, with or without the handler, the protocol) and their state come from the units themselves
+(``systemctl show``), and the replicas' last common start from the record electrode_services keeps
 in ``/run``. The ``electrode_state`` module reads all of it in one round trip, so that any stage
 can run alone on a cluster brought up before: no role includes another to recover a fact.
 
@@ -35,7 +35,12 @@ UNIT_PROPERTIES = (
     ("MainPID", "main_pid"),
     ("ExecMainStatus", "exec_main_status"),
     ("CPUUsageNSec", "cpu_usage_nsec"),
+    ("UnitFileState", "unit_file_state"),
+    ("WorkingDirectory", "working_directory"),
+    ("ExecStart", "exec_argv"),
 )
+# systemctl show prints ExecStart as "{ path=... ; argv[]=ARGV ; ignore_errors=no ; ... }".
+_ARGV = re.compile(r"argv\[\]=(.*?) ; ")
 _INTEGERS = ("n_restarts", "main_pid", "exec_main_status", "cpu_usage_nsec")
 
 
@@ -75,6 +80,9 @@ def parse_systemctl_show(text, units):
                     value = None
             elif value == "":
                 value = None
+            elif name == "exec_argv":
+                match = _ARGV.search(value or "")
+                value = match.group(1).split() if match else None
             state[name] = value
         result[unit] = state
     return result
@@ -98,7 +106,7 @@ def _read_json(path):
 
 
 def read_records(state_dir):
-    """The stages' records in ``state_dir``: kernel_tree, builds (by name) and services.
+    """The stages' records in ``state_dir``: kernel_tree and builds (by name).
 
     A record whose folder is gone (a build tree or kernel tree removed by hand) is marked
     ``present: false`` rather than dropped, so that a stage knows to make it again.
@@ -114,12 +122,29 @@ def read_records(state_dir):
         name = record.get("name") or os.path.basename(path)[:-len(".json")]
         record["present"] = os.path.isdir(record.get("dir") or "")
         builds[name] = record
-    services = _read_json(os.path.join(state_dir, "services.json"))
     return {
         "kernel_tree": kernel_tree if isinstance(kernel_tree, dict) else None,
         "builds": builds,
-        "services": services if isinstance(services, dict) else None,
     }
+
+
+def units_services(units, builds):
+    """What the units run, read from the units themselves: the replica unit's build (its
+    WorkingDirectory, matched to a build record by dir), whether the handler unit exists
+    (accelerated) and the protocol of the replica's ExecStart (-m). None where no replica unit
+    is installed."""
+    replica = (units or {}).get("electrode-replica.service") or {}
+    if replica.get("load_state") != "loaded" or not replica.get("working_directory"):
+        return None
+    directory = replica["working_directory"].rstrip("/")
+    build = next((dict(b) for b in (builds or {}).values() if (b.get("dir") or "").rstrip("/") == directory), None)
+    if build is None:
+        build = {"name": os.path.basename(directory), "dir": directory}
+    build.pop("present", None)
+    argv = replica.get("exec_argv") or []
+    protocol = argv[argv.index("-m") + 1] if "-m" in argv[:-1] else None
+    handler = (units or {}).get("electrode-handler.service") or {}
+    return {"build": build, "accelerated": handler.get("load_state") == "loaded", "protocol": protocol}
 
 
 def read_text(path, default=None):

@@ -20,7 +20,8 @@ description:
   - A replica's or handler's unit that was not active, stopped, restarted or changed its main
     process, and a client that timed out, failed, printed no complete summary or resent a request,
     each make the run invalid; the record keeps it, with the reasons naming the node.
-  - Writes the record to O(dest) whole or not at all. An action plugin, run on the controller.
+  - Writes the record to O(dest) whole or not at all, and the files the clients sent back (their
+    latency files) to O(files_dir). An action plugin, run on the controller.
 options:
   run:
     description: The run's own fields (run, order, variant, repetition, threads, clients, build, provenance, ...), kept as they are.
@@ -35,9 +36,14 @@ options:
     type: dict
     required: true
   clients:
-    description: Client host to the client runner's result (rc, started, ended, cpu_seconds, log).
+    description:
+      - Client host to the client runner's result (rc, started, ended, cpu_seconds, log, and
+        C(files) - name to base64 content - which are written to O(files_dir), not into the record).
     type: dict
     required: true
+  files_dir:
+    description: Where the clients' files go, as C(<host>-<name>); default O(dest) without C(.json).
+    type: path
   dest:
     description: The run's JSON file on the controller; its folder must exist.
     type: path
@@ -73,6 +79,12 @@ dest:
   description: The file written.
   returned: always
   type: str
+files:
+  description: The clients' files written.
+  returned: always
+  type: list
+  elements: str
+  sample: ["results/20261202T120000Z-electrode-vs-baseline/runs/01-electrode-r1/client0-latency.raw"]
 valid:
   description: Whether the run counts.
   returned: always

@@ -13,8 +13,8 @@ short_description: Read back what the collection's stages left on a node
 description:
   - Reads, in one round trip, what the stages recorded on the node and what its units run - the
     prepared kernel tree and its inputs (kernel_source), every build tree and its inputs
-    (electrode_build), the build the units run and their settings (electrode_services), each
-    unit's InvocationID, NRestarts, MainPID, state and CPU time (C(systemctl show)), and the
+    (electrode_build), what the units run (read from the units: their build, the handler, the
+    protocol), each unit's InvocationID, NRestarts, MainPID, state and CPU time (C(systemctl show)), and the
     record of the replicas' last common start - plus the node's online CPUs and interfaces.
   - The facts play puts the result in C(electrode_node.deployed), so that a stage run alone
     (C(--tags electrode_services), C(bench.yml)) finds what earlier runs made.
@@ -90,9 +90,14 @@ builds:
   type: dict
   sample: {"TC_BROADCAST-FAST_QUORUM_PRUNE-FAST_REPLY-1a2b3c4d5e": {"dir": "/opt/electrode/builds/...", "present": true}}
 services:
-  description: The build the units run and their settings (build, accelerated, protocol); null before the first start.
+  description:
+    - What the units run, read from the units themselves - C(build) (the build record whose dir is
+      the replica unit's WorkingDirectory), C(accelerated) (whether the handler unit exists) and
+      C(protocol) (the replica's C(-m)); null where no replica unit is installed.
   returned: always
   type: dict
+  sample: {"build": {"name": "baseline-1761fc1cfbbd", "dir": "/opt/electrode/builds/baseline-1761fc1cfbbd"}, "accelerated": false,
+           "protocol": "vr"}
 units:
   description:
     - Each unit's load_state, active_state, sub_state, invocation_id, n_restarts, main_pid, exec_main_status,
@@ -160,6 +165,7 @@ from ansible_collections.electrode.cluster.plugins.module_utils.state import (
     parse_systemctl_show,
     process_cpu_nsec,
     read_text,
+    units_services,
 )
 
 
@@ -224,6 +230,7 @@ def main():
     try:
         state = node_state(module.params["state_dir"], module.params["starts_record"])
         state["units"] = read_units(module, module.params["units"])
+        state["services"] = units_services(state["units"], state["builds"])
         if module.params["interface"]:
             state["xdp_counters"] = read_xdp_counters(module, module.params["interface"])
             if module.params["nic"]:

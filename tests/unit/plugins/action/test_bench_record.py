@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from ansible_collections.electrode.cluster.plugins.action.bench_record import _plain, write_json
+from ansible_collections.electrode.cluster.plugins.action.bench_record import _plain, write_files, write_json
 
 
 def test_the_record_is_written_whole(tmp_path):
@@ -31,3 +31,13 @@ def test_a_record_that_cannot_be_written_leaves_nothing_behind(tmp_path):
 
 def test_plain_turns_anything_json_cannot_hold_into_text():
     assert _plain({"a": (1, 2), "b": {"c": None}}) == {"a": [1, 2], "b": {"c": None}}
+
+
+def test_the_clients_files_are_written_beside_the_record_and_left_out_of_it(tmp_path):
+    clients = {"client0": {"rc": 0, "log": "x", "files": {"latency.raw": "AQAAAAAAAAA=", "latency": "dG90YWw="}},
+               "client1": {"rc": 0, "log": "y"}}
+    written = write_files(str(tmp_path / "01-electrode-r1"), clients)
+    assert sorted(os.path.basename(p) for p in written) == ["client0-latency", "client0-latency.raw"]
+    with open(str(tmp_path / "01-electrode-r1" / "client0-latency.raw"), "rb") as handle:
+        assert handle.read() == b"\x01" + b"\x00" * 7
+    assert clients == {"client0": {"rc": 0, "log": "x"}, "client1": {"rc": 0, "log": "y"}}

@@ -17,6 +17,7 @@ from ansible_collections.electrode.cluster.plugins.module_utils.state import (
     parse_process_stat,
     parse_systemctl_show,
     read_records,
+    units_services,
 )
 
 # Recorded on a lab replica running the baseline (no handler unit), a running replica, and a unit
@@ -56,7 +57,8 @@ def test_parses_each_unit_block_in_the_order_named():
     assert units["electrode-replica.service"] == {
         "load_state": "loaded", "active_state": "active", "sub_state": "running",
         "invocation_id": "1f9980534511433886e5fb1605d24fce", "n_restarts": 2, "main_pid": 6239,
-        "exec_main_status": 0, "cpu_usage_nsec": 183920000}
+        "exec_main_status": 0, "cpu_usage_nsec": 183920000, "unit_file_state": None, "working_directory": None,
+        "exec_argv": None}
     handler = units["electrode-handler.service"]
     assert handler["load_state"] == "not-found" and handler["invocation_id"] is None
     assert handler["cpu_usage_nsec"] is None and handler["main_pid"] == 0
@@ -82,21 +84,19 @@ def test_records_of_each_stage_with_whether_their_folders_are_still_there(tmp_pa
     write(state + "/kernel_tree.json", {"path": str(tree), "release": "5.10", "inputs": {"method": "distro_package"}})
     write(state + "/builds/FAST_REPLY-abc.json", {"name": "FAST_REPLY-abc", "dir": str(build), "features": ["FAST_REPLY"]})
     write(state + "/builds/baseline-def.json", {"name": "baseline-def", "dir": str(tmp_path / "gone"), "features": []})
-    write(state + "/services.json", {"build": {"name": "FAST_REPLY-abc"}, "accelerated": True, "protocol": "vr"})
     records = read_records(state)
     assert records["kernel_tree"]["present"] is True and records["kernel_tree"]["release"] == "5.10"
     assert records["builds"]["FAST_REPLY-abc"]["present"] is True
     assert records["builds"]["baseline-def"]["present"] is False
-    assert records["services"]["build"]["name"] == "FAST_REPLY-abc"
 
 
 def test_a_fresh_node_has_no_records(tmp_path):
-    assert read_records(str(tmp_path / "state")) == {"kernel_tree": None, "builds": {}, "services": None}
+    assert read_records(str(tmp_path / "state")) == {"kernel_tree": None, "builds": {}}
 
 
 def test_a_broken_record_names_its_file(tmp_path):
-    write(str(tmp_path / "state/services.json"), "{not json")
-    with pytest.raises(ValueError, match="services.json is not JSON"):
+    write(str(tmp_path / "state/kernel_tree.json"), "{not json")
+    with pytest.raises(ValueError, match="kernel_tree.json is not JSON"):
         read_records(str(tmp_path / "state"))
 
 
@@ -178,3 +178,58 @@ def test_a_process_cpu_time_from_its_stat_line():
     assert parse_process_stat(line, 100) == 32 * 10000000
     assert parse_process_stat(line.replace("(replica)", "(a (b) c)"), 100) == 32 * 10000000
     assert parse_process_stat("", 100) is None and parse_process_stat("812 (x) S 1", 100) is None
+
+
+# Recorded on a lab replica running the fixture's accelerated build (cgroup v1 in a container: no
+# CPUUsageNSec), with the properties that say what the units run.
+BUILD_DIR = "/opt/electrode/builds/TC_BROADCAST+FAST_QUORUM_PRUNE+FAST_REPLY-e84c945b2565"
+SHOW_RUNNING = """MainPID=18982
+NRestarts=0
+ExecMainStatus=0
+ExecStart={ path=%(dir)s/xdp-handler/fast ; argv[]=%(dir)s/xdp-handler/fast host0 ; ignore_errors=no ; \
+start_time=[Wed 2026-12-02 22:16:03 UTC] ; stop_time=[n/a] ; pid=18982 ; code=(null) ; status=0/0 }
+CPUUsageNSec=[not set]
+WorkingDirectory=%(dir)s/xdp-handler
+LoadState=loaded
+ActiveState=active
+SubState=running
+UnitFileState=disabled
+InvocationID=730022644def46e28d99be0131b56534
+
+MainPID=19002
+NRestarts=1
+ExecMainStatus=0
+ExecStart={ path=%(dir)s/bench/replica ; argv[]=%(dir)s/bench/replica -c config.txt -m vr -i 1 ; ignore_errors=no ; \
+start_time=[Wed 2026-12-02 22:16:04 UTC] ; stop_time=[n/a] ; pid=19002 ; code=(null) ; status=0/0 }
+CPUUsageNSec=[not set]
+WorkingDirectory=%(dir)s
+LoadState=loaded
+ActiveState=active
+SubState=running
+UnitFileState=enabled
+InvocationID=b1292dbe51d34f3f812f668b64fd90c8
+""".replace("\\\n", "") % {"dir": BUILD_DIR}
+
+
+def test_what_the_units_run_is_read_from_the_units():
+    units = parse_systemctl_show(SHOW_RUNNING, UNITS[:2])
+    replica = units["electrode-replica.service"]
+    assert replica["exec_argv"] == [BUILD_DIR + "/bench/replica", "-c", "config.txt", "-m", "vr", "-i", "1"]
+    assert replica["working_directory"] == BUILD_DIR and replica["unit_file_state"] == "enabled"
+    assert replica["cpu_usage_nsec"] is None
+    builds = {"b": {"name": "TC_BROADCAST+FAST_QUORUM_PRUNE+FAST_REPLY-e84c945b2565", "dir": BUILD_DIR,
+                    "features": ["TC_BROADCAST"], "present": True}}
+    services = units_services(units, builds)
+    assert services == {"build": {"name": "TC_BROADCAST+FAST_QUORUM_PRUNE+FAST_REPLY-e84c945b2565", "dir": BUILD_DIR,
+                                  "features": ["TC_BROADCAST"]}, "accelerated": True, "protocol": "vr"}
+    # A build no record names is still the units' build, by its folder.
+    assert units_services(units, {})["build"] == {"name": BUILD_DIR.rsplit("/", 1)[1], "dir": BUILD_DIR}
+
+
+def test_no_replica_unit_runs_nothing():
+    units = parse_systemctl_show(SHOW, UNITS)
+    assert units_services(dict(units, **{"electrode-replica.service": units["electrode-nothing.service"]}), {}) is None
+    # The baseline: a replica unit without a handler unit.
+    baseline = parse_systemctl_show(SHOW_RUNNING, UNITS[:2])
+    baseline["electrode-handler.service"] = units["electrode-handler.service"]
+    assert units_services(baseline, {})["accelerated"] is False
