@@ -42,6 +42,11 @@ lint() {
   ansible-lint --offline --profile production
 }
 
+# Every plugin's and role's documentation and every reference in it, then the docs site.
+docs() {
+  antsibull-docs lint-collection-docs --plugin-docs . && bash scripts/docs.sh "$build_dir/docs"
+}
+
 # ansible-test works on an installed collection: build the tarball (which proves it builds and
 # installs) and test the installed copy.
 build_dir=$(mktemp -d /tmp/electrode-cluster-build.XXXXXX)
@@ -110,6 +115,7 @@ first_failure() {
 
 py=$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 run "ansible-lint (production profile)" lint
+run "docs lint and site build" docs
 run "collection build and install" build_and_install
 run "ansible-test sanity" sanity
 run "ansible-test units" units
@@ -123,5 +129,5 @@ done
 step "summary"
 [ ${#scenario_times[@]} -eq 0 ] || printf '%s\n' "${scenario_times[@]}"
 echo "total: $SECONDS s"
-echo "$(( 5 - ${#failures[@]} )) passed, ${#failures[@]} failed"
+echo "$(( 6 - ${#failures[@]} )) passed, ${#failures[@]} failed"
 [ ${#failures[@]} -eq 0 ] || { printf 'failed: %s\n' "${failures[@]}"; exit 1; }

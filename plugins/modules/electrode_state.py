@@ -13,9 +13,10 @@ short_description: Read back what the collection's stages left on a node
 description:
   - Reads, in one round trip, what the stages recorded on the node and what its units run - the
     prepared kernel tree and its inputs (kernel_source), every build tree and its inputs
-    (electrode_build), what the units run (read from the units: their build, the handler, the
-    protocol), each unit's InvocationID, NRestarts, MainPID, state and CPU time (C(systemctl show)), and the
-    record of the replicas' last common start - plus the node's online CPUs and interfaces.
+    (electrode_build), what the units run (their build, the handler, the protocol, read from the
+    units themselves), each unit's InvocationID, NRestarts, MainPID, state and CPU time
+    (C(systemctl show)), and the record of the replicas' last common start - plus the node's
+    online CPUs, CPU times and interfaces.
   - The facts play puts the result in C(electrode_node.deployed), so that a stage run alone
     (C(--tags electrode_services), C(bench.yml)) finds what earlier runs made.
   - Only reads; never changes anything.
@@ -119,7 +120,7 @@ cpu:
   description:
     - The node's CPU times since boot from C(/proc/stat) in nanoseconds (C(user), C(nice), C(system),
       C(idle), C(iowait), C(irq), C(softirq), C(steal)) and its C(boot_id). Nodes that report the
-      same C(boot_id) share one kernel (the lab's containers): their times are the machine's.
+      same C(boot_id) share one kernel (the lab's containers), so their times are the machine's.
   returned: always
   type: dict
   sample: {"user": 81230000000, "system": 20110000000, "softirq": 1210000000, "boot_id": "5c8e..."}
