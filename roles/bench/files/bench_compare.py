@@ -112,7 +112,7 @@ def plot(path, experiments):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("folders", nargs="+", help="results folders of bench.yml (each with runs/*.json)")
     parser.add_argument("--out", help="where to write compare.txt, compare.csv and compare.png")
     args = parser.parse_args(argv)
@@ -125,7 +125,7 @@ def main(argv=None):
     out = args.out or os.path.join("results", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-compare")
     if not os.path.isdir(out):
         os.makedirs(out)
-    text, _ = table(experiments)
+    text = table(experiments)[0]
     with open(os.path.join(out, "compare.txt"), "w") as handle:
         handle.write(text)
     write_csv(os.path.join(out, "compare.csv"), experiments)

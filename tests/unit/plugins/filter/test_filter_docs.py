@@ -11,6 +11,7 @@ __metaclass__ = type
 import glob
 import importlib
 import inspect
+import json
 import os
 
 import pytest
@@ -26,8 +27,12 @@ def version(text):
 
 
 def collection_version():
-    with open(os.path.join(ROOT, "galaxy.yml")) as handle:
-        return yaml.safe_load(handle)["version"]
+    """galaxy.yml in a checkout; MANIFEST.json in the installed copy that ansible-test runs."""
+    if os.path.exists(os.path.join(ROOT, "galaxy.yml")):
+        with open(os.path.join(ROOT, "galaxy.yml")) as handle:
+            return yaml.safe_load(handle)["version"]
+    with open(os.path.join(ROOT, "MANIFEST.json")) as handle:
+        return json.load(handle)["collection_info"]["version"]
 
 
 def test_every_filter_file_has_a_doc_and_every_doc_a_filter():
