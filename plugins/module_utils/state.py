@@ -5,7 +5,8 @@
 
 Each stage records what it made in the node's state folder (``/var/lib/electrode/state`` by
 default): ``kernel_tree.json`` (kernel_source: the prepared tree and its inputs),
-``builds/<name>.json`` (electrode_build: one per build tree on the node). What the units run (the
+``builds/<name>.json`` (electrode_build: one per build tree on the node), ``stages/<role>.json``
+(build_deps, nic_tuning: the inputs of their last complete run). What the units run (the
 build, with or without the handler, the protocol) and their state come from the units themselves
 (``systemctl show``), and the replicas' last common start from the record electrode_services keeps
 in ``/run``. The ``electrode_state`` module reads all of it in one round trip, so that any stage
@@ -106,7 +107,9 @@ def _read_json(path):
 
 
 def read_records(state_dir):
-    """The stages' records in ``state_dir``: kernel_tree and builds (by name).
+    """The stages' records in ``state_dir``: kernel_tree, builds (by name), and stages (by role:
+    ``stages/<role>.json``, the inputs a stage last ran with to the end, which a stage compares with
+    its inputs now to skip what it would redo).
 
     A record whose folder is gone (a build tree or kernel tree removed by hand) is marked
     ``present: false`` rather than dropped, so that a stage knows to make it again.
@@ -122,9 +125,15 @@ def read_records(state_dir):
         name = record.get("name") or os.path.basename(path)[:-len(".json")]
         record["present"] = os.path.isdir(record.get("dir") or "")
         builds[name] = record
+    stages = {}
+    for path in sorted(glob.glob(os.path.join(state_dir, "stages", "*.json"))):
+        record = _read_json(path)
+        if isinstance(record, dict):
+            stages[os.path.basename(path)[:-len(".json")]] = record
     return {
         "kernel_tree": kernel_tree if isinstance(kernel_tree, dict) else None,
         "builds": builds,
+        "stages": stages,
     }
 
 
@@ -201,11 +210,36 @@ def node_cpu(sys_root="/"):
     return cpu
 
 
+def file_digests(paths):
+    """sha256 of each file's content (None where there is no such file): what a role wrote, read back
+    so that it writes again only what differs from what it would write now."""
+    import hashlib
+    digests = {}
+    for path in paths or []:
+        try:
+            with open(path, "rb") as handle:
+                digests[path] = hashlib.sha256(handle.read()).hexdigest()
+        except (IOError, OSError):
+            digests[path] = None
+    return digests
+
+
+def bpf_mounts(mounts_text):
+    """The mount points of bpf file systems in ``/proc/self/mounts`` text."""
+    points = []
+    for line in (mounts_text or "").splitlines():
+        fields = line.split()
+        if len(fields) >= 3 and fields[2] == "bpf":
+            points.append(fields[1].replace("\\040", " "))
+    return points
+
+
 def node_state(state_dir, starts_record, sys_root="/"):
     """Everything but the units: records, the replicas' last common start, online CPUs, interfaces,
     the node's CPU times."""
     state = read_records(state_dir)
     state["cpu"] = node_cpu(sys_root)
+    state["bpf_mounts"] = bpf_mounts(read_text(os.path.join(sys_root, "proc/self/mounts"), ""))
     state["state_dir"] = state_dir
     state["replica_starts"] = _read_json(starts_record)
     state["online_cpus"] = read_text(os.path.join(sys_root, "sys/devices/system/cpu/online"), "")

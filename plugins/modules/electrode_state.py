@@ -34,6 +34,18 @@ options:
     description: The record of the replicas' last common start (electrode_services keeps it in C(/run)).
     type: path
     default: /run/electrode-replica-starts.json
+  files:
+    description:
+      - Files whose content to read back as sha256 (RV(files)); a role compares them with what it
+        would write now and writes only what differs. By default the files electrode_services
+        writes (the units and the handler's helper scripts).
+    type: list
+    elements: path
+    default:
+      - /etc/systemd/system/electrode-handler.service
+      - /etc/systemd/system/electrode-replica.service
+      - /usr/local/libexec/electrode/electrode-handler-clean
+      - /usr/local/libexec/electrode/electrode-handler-ready
   interface:
     description:
       - Also read this interface's XDP counters (every C(ethtool -S) counter whose name contains
@@ -90,6 +102,11 @@ builds:
   returned: always
   type: dict
   sample: {"TC_BROADCAST-FAST_QUORUM_PRUNE-FAST_REPLY-1a2b3c4d5e": {"dir": "/opt/electrode/builds/...", "present": true}}
+stages:
+  description: By stage, the inputs its last complete run had (C(stages/<role>.json), written by build_deps and nic_tuning).
+  returned: always
+  type: dict
+  sample: {"nic_tuning": {"inputs": {"interface": "host0", "mtu": 3000}}}
 services:
   description:
     - What the units run, read from the units themselves - C(build) (the build record whose dir is
@@ -124,6 +141,17 @@ cpu:
   returned: always
   type: dict
   sample: {"user": 81230000000, "system": 20110000000, "softirq": 1210000000, "boot_id": "5c8e..."}
+files:
+  description: The sha256 of each file of O(files), null where there is none.
+  returned: always
+  type: dict
+  sample: {"/etc/systemd/system/electrode-replica.service": "9f2c...", "/etc/systemd/system/electrode-handler.service": null}
+bpf_mounts:
+  description: The mount points of bpf file systems (C(/proc/self/mounts)).
+  returned: always
+  type: list
+  elements: str
+  sample: [/sys/fs/bpf]
 interfaces:
   description: The node's network interfaces.
   returned: always
@@ -161,6 +189,7 @@ from ansible_collections.electrode.cluster.plugins.module_utils.bench import xdp
 from ansible_collections.electrode.cluster.plugins.module_utils.nic import parse_driver_info, read_settings
 from ansible_collections.electrode.cluster.plugins.module_utils.state import (
     UNIT_PROPERTIES,
+    file_digests,
     journal_digest,
     node_state,
     parse_systemctl_show,
@@ -221,6 +250,9 @@ def main():
         argument_spec=dict(
             state_dir=dict(type="path", default="/var/lib/electrode/state"),
             units=dict(type="list", elements="str", default=["electrode-handler.service", "electrode-replica.service"]),
+            files=dict(type="list", elements="path", default=[
+                "/etc/systemd/system/electrode-handler.service", "/etc/systemd/system/electrode-replica.service",
+                "/usr/local/libexec/electrode/electrode-handler-clean", "/usr/local/libexec/electrode/electrode-handler-ready"]),
             starts_record=dict(type="path", default="/run/electrode-replica-starts.json"),
             interface=dict(type="str"),
             nic=dict(type="bool", default=False),
@@ -230,6 +262,7 @@ def main():
     )
     try:
         state = node_state(module.params["state_dir"], module.params["starts_record"])
+        state["files"] = file_digests(module.params["files"])
         state["units"] = read_units(module, module.params["units"])
         state["services"] = units_services(state["units"], state["builds"])
         if module.params["interface"]:

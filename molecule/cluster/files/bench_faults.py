@@ -3,9 +3,10 @@ processes): waits for the client of one bench run to start, then SIGKILLs one re
 (its unit restarts it); waits for the client of another run, then stops the leader's replica
 process with SIGSTOP for a moment and continues it (the client resends; nothing restarts).
 Prints what it did as JSON lines; exits 1 when a run's client or a replica was not found in time.
+A STOP_RUN of "-" stops nothing.
 
     bench_faults.py KILL_RUN KILL_INDEX STOP_RUN STOP_INDEX [TIMEOUT_S]
-    e.g. bench_faults.py 04 2 06 0 600
+    e.g. bench_faults.py 04 2 07 0 600, or bench_faults.py 04 2 - - 900
 """
 import json
 import os
@@ -50,7 +51,7 @@ def replica(index):
 
 
 def main():
-    kill_run, kill_index, stop_run, stop_index = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    kill_run, kill_index, stop_run = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     until = time.time() + (float(sys.argv[5]) if len(sys.argv) > 5 else 600)
     wait_for(client_of(kill_run), until)
     time.sleep(0.3)
@@ -58,6 +59,9 @@ def main():
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
     print(json.dumps({"run": kill_run, "signal": "SIGKILL", "replica": kill_index, "pids": pids}), flush=True)
+    if stop_run == "-":
+        return
+    stop_index = int(sys.argv[4])
     wait_for(client_of(stop_run), until)
     time.sleep(0.2)
     pids = wait_for(replica(stop_index), until)

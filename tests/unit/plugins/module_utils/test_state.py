@@ -5,12 +5,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import json
 import os
 
 import pytest
 
 from ansible_collections.electrode.cluster.plugins.module_utils.state import (
+    bpf_mounts,
+    file_digests,
     journal_digest,
     node_state,
     parse_proc_stat,
@@ -84,14 +87,16 @@ def test_records_of_each_stage_with_whether_their_folders_are_still_there(tmp_pa
     write(state + "/kernel_tree.json", {"path": str(tree), "release": "5.10", "inputs": {"method": "distro_package"}})
     write(state + "/builds/FAST_REPLY-abc.json", {"name": "FAST_REPLY-abc", "dir": str(build), "features": ["FAST_REPLY"]})
     write(state + "/builds/baseline-def.json", {"name": "baseline-def", "dir": str(tmp_path / "gone"), "features": []})
+    write(state + "/stages/nic_tuning.json", {"inputs": {"interface": "host0", "mtu": 3000}})
     records = read_records(state)
     assert records["kernel_tree"]["present"] is True and records["kernel_tree"]["release"] == "5.10"
     assert records["builds"]["FAST_REPLY-abc"]["present"] is True
     assert records["builds"]["baseline-def"]["present"] is False
+    assert records["stages"] == {"nic_tuning": {"inputs": {"interface": "host0", "mtu": 3000}}}
 
 
 def test_a_fresh_node_has_no_records(tmp_path):
-    assert read_records(str(tmp_path / "state")) == {"kernel_tree": None, "builds": {}}
+    assert read_records(str(tmp_path / "state")) == {"kernel_tree": None, "builds": {}, "stages": {}}
 
 
 def test_a_broken_record_names_its_file(tmp_path):
@@ -233,3 +238,16 @@ def test_no_replica_unit_runs_nothing():
     baseline = parse_systemctl_show(SHOW_RUNNING, UNITS[:2])
     baseline["electrode-handler.service"] = units["electrode-handler.service"]
     assert units_services(baseline, {})["accelerated"] is False
+
+
+def test_bpf_mounts_and_file_digests(tmp_path):
+    # In the form of /proc/self/mounts; the second line as a lab node shows its own bpffs (the
+    # host's mount of it, named after the node, bound on /sys/fs/bpf); a space is written \040.
+    mounts = ("/dev/sda1 / ext4 rw,relatime 0 0\n"
+              "electrode-lab-replica0 /sys/fs/bpf bpf rw,relatime,mode=700 0 0\n"
+              "bpf /run/my\\040bpf bpf rw,relatime 0 0\n")
+    assert bpf_mounts(mounts) == ["/sys/fs/bpf", "/run/my bpf"]
+    unit = tmp_path / "electrode-replica.service"
+    unit.write_text("[Unit]\n")
+    digests = file_digests([str(unit), str(tmp_path / "none")])
+    assert digests == {str(unit): hashlib.sha256(b"[Unit]\n").hexdigest(), str(tmp_path / "none"): None}
