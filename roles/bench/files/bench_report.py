@@ -23,6 +23,8 @@ import textwrap
 
 PERCENTILES = ("p50", "p90", "p95", "p99")
 FIXTURE_NOTE = "test fixture, not Electrode"
+# The table's width: 100 columns of a terminal, less the 8 that Ansible's output indents it by.
+WIDTH = 92
 SHORT_FLAGS = {"TC_BROADCAST": "broadcast", "FAST_QUORUM_PRUNE": "prune", "FAST_REPLY": "reply"}
 
 
@@ -261,7 +263,7 @@ def _columns(header, rows):
 
 
 def table(summary, runs):
-    """Plain text, aligned, at most 100 columns wide (the widest row sets each column)."""
+    """Plain text, aligned, at most WIDTH columns wide (the widest row sets each column)."""
     first = runs[0]["provenance"]
     requests = sorted(set(int(r.get("requests_per_thread", first["parameters"]["requests"])) for r in runs))
     title = first["name"] + (" (%s)" % FIXTURE_NOTE if is_fixture(runs) else "")
@@ -269,7 +271,7 @@ def table(summary, runs):
         "%s: f=%s, replicas %s, clients %s" % (title, first["f"], ", ".join(first["replicas"]), ", ".join(first["clients"])),
     ]
     if first.get("question"):
-        lines += textwrap.wrap("question: %s" % first["question"], 100, subsequent_indent="  ")
+        lines += textwrap.wrap("question: %s" % first["question"], WIDTH, subsequent_indent="  ")
     lines += [
         "load: closed-loop clients per client node (-t) x client nodes",
         "requests per client (-n) and run: %s" % (
@@ -278,10 +280,11 @@ def table(summary, runs):
         "reference: the first variant at each load",
         "",
     ]
-    header = ["variant", "load", "kept", "req/s", "median us", "p99 us", "CPU us/req/replica"]
+    header = ["variant", "load", "kept", "req/s", "median us", "p99 us", "CPU us/req"]
     rows = [[row["variant"][:16], row["load"], "%d/%d" % (row["kept"], row["runs"]), _interval(row["throughput_rps"]),
              _interval(row["p50"]), _interval(row["p99"]), _interval(row["cpu"])] for row in summary]
-    lines += _columns(header, rows)
+    table_rows = [line.rstrip() for line in _columns(header, rows)]
+    lines += table_rows
     compared = [row for row in summary if row.get("vs")]
     if compared:
         lines += [""]
@@ -295,13 +298,22 @@ def table(summary, runs):
     lines += ["", "excluded runs: %s" % ("none" if not excluded else len(excluded))]
     for run, reason in excluded:
         lines.append("  %s: %s" % (run.split("-")[0], reason))
-    lines += ["", "fast path (the replicas' XDP counters over the last kept run of each cell):"]
+    lines += ["", "fast path (the replicas' XDP counters, the last kept run of each cell):"]
     for row in summary:
         lines.append("  %s %s: %s" % (row["variant"], row["load"], short_evidence(row["last_run"])))
     cpu = runs[-1].get("cpu") or {}
-    lines += ["", "CPU: systemd's accounting of the handler and replica units; the XDP and TC programs run in the",
-              "kernel's softirq time, which it does not see" + ("; the lab's nodes share one kernel" if cpu.get("shared_kernel") else "")]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    lines += ["", "CPU us/req: per replica, its handler's and replica's CPU time per request (not the XDP and",
+              "TC programs: they run in the kernel's softirq time)"
+              + ("; the lab's nodes share one kernel" if cpu.get("shared_kernel") else "")]
+    wrapped = []
+    for line in lines:
+        line = line.rstrip()
+        if len(line) <= WIDTH or line in table_rows:
+            wrapped.append(line)
+        else:
+            indent = " " * (len(line) - len(line.lstrip()) + 2)
+            wrapped += textwrap.wrap(line, WIDTH, subsequent_indent=indent)
+    return "\n".join(wrapped) + "\n"
 
 
 def write_summary_csv(results, summary):
