@@ -355,8 +355,8 @@ def cpu_cost(before, after, requests, clients_cpu_seconds=None):
     systemd's accounting of the unit, or where it has none the main process's own time from
     /proc - ``source`` says which; neither sees the XDP and TC programs, which run in the
     kernel's softirq time), the node's busy and softirq time, the mean over replicas, the clients'
-    microseconds per request, and ``shared_kernel``: true when the nodes report one boot_id (lab
-    nodes on one machine: their node-wide times are the machine's, not a node's). None where
+    microseconds per request, and ``shared_kernel``: true when the nodes report one kernel boot time
+    (``btime``: lab nodes on one machine, whose node-wide times are the machine's, not a node's). None where
     systemd has no accounting for a unit (CPUAccounting off and no cgroup to read).
     """
     replicas = {}
@@ -379,8 +379,8 @@ def cpu_cost(before, after, requests, clients_cpu_seconds=None):
                     break
         cpu_before = (before[host] or {}).get("cpu") or {}
         cpu_after = (after.get(host) or {}).get("cpu") or {}
-        if cpu_after.get("boot_id"):
-            boots.add(cpu_after["boot_id"])
+        if cpu_after.get("btime"):
+            boots.add(cpu_after["btime"])
         busy = [_delta(cpu_before.get(k), cpu_after.get(k)) for k in ("user", "nice", "system", "irq", "softirq")]
         known = [u for u in used.values() if u is not None]
         replicas[host] = {

@@ -202,11 +202,16 @@ def process_cpu_nsec(pid, sys_root="/"):
 
 
 def node_cpu(sys_root="/"):
-    """The node's CPU times (:func:`parse_proc_stat`) and its boot_id: nodes that report one boot_id
-    share a kernel (the lab's containers), so their node-wide times are the machine's."""
+    """The node's CPU times (:func:`parse_proc_stat`), its boot_id and the kernel's boot time
+    (``btime``). Containers on one machine (the lab's nodes) each get a boot_id of their own from
+    systemd-nspawn but show the one kernel's ``btime``: nodes that report one ``btime`` share a
+    kernel, so their node-wide times are the machine's."""
     ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    cpu = parse_proc_stat(read_text(os.path.join(sys_root, "proc/stat"), ""), ticks)
+    stat = read_text(os.path.join(sys_root, "proc/stat"), "")
+    cpu = parse_proc_stat(stat, ticks)
     cpu["boot_id"] = read_text(os.path.join(sys_root, "proc/sys/kernel/random/boot_id"))
+    match = re.search(r"^btime\s+(\d+)", stat or "", re.M)
+    cpu["btime"] = int(match.group(1)) if match else None
     return cpu
 
 

@@ -136,11 +136,12 @@ online_cpus:
 cpu:
   description:
     - The node's CPU times since boot from C(/proc/stat) in nanoseconds (C(user), C(nice), C(system),
-      C(idle), C(iowait), C(irq), C(softirq), C(steal)) and its C(boot_id). Nodes that report the
-      same C(boot_id) share one kernel (the lab's containers), so their times are the machine's.
+      C(idle), C(iowait), C(irq), C(softirq), C(steal)), its C(boot_id) and the kernel's boot time
+      C(btime). Nodes that report the same C(btime) share one kernel (the lab's containers, which
+      each have a boot_id of their own), so their times are the machine's.
   returned: always
   type: dict
-  sample: {"user": 81230000000, "system": 20110000000, "softirq": 1210000000, "boot_id": "5c8e..."}
+  sample: {"user": 81230000000, "system": 20110000000, "softirq": 1210000000, "boot_id": "5c8e...", "btime": 1764711600}
 files:
   description: The sha256 of each file of O(files), null where there is none.
   returned: always

@@ -272,11 +272,11 @@ def test_few_repetitions_of_many_cells_spread_each_cell_over_the_run():
     assert second == first[4:] + first[:4]
 
 
-def cpu_reading(replica_ns, handler_ns, softirq_ns, boot="boot-a", handler=True):
+def cpu_reading(replica_ns, handler_ns, softirq_ns, boot=1796245378, handler=True):
     state = units(handler=handler)
     state["electrode-replica.service"]["cpu_usage_nsec"] = replica_ns
     state["electrode-handler.service"]["cpu_usage_nsec"] = handler_ns if handler else None
-    return {"units": state, "cpu": {"user": 0, "nice": 0, "system": 0, "irq": 0, "softirq": softirq_ns, "boot_id": boot}}
+    return {"units": state, "cpu": {"user": 0, "nice": 0, "system": 0, "irq": 0, "softirq": softirq_ns, "btime": boot}}
 
 
 def test_cpu_per_request_on_fixed_numbers():
@@ -290,7 +290,7 @@ def test_cpu_per_request_on_fixed_numbers():
     assert cost["replica_us_per_request"] == pytest.approx(16.0)
     assert cost["replicas"]["replica0"]["node_softirq_ns"] == 7000000
     assert cost["client_us_per_request"] == {"client0": pytest.approx(500.0)}
-    # Both report one boot_id: one kernel, the machine's times.
+    # Both report one kernel boot time: one kernel, the machine's times.
     assert cost["shared_kernel"] is True
 
 

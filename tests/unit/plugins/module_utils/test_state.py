@@ -153,6 +153,7 @@ PROC_STAT = """cpu  163028 0 71178 160636 6953 0 2365 2469 0 0
 cpu0 76721 0 33789 88725 1632 0 903 1327 0 0
 cpu1 86307 0 37389 71911 5321 0 1462 1142 0 0
 intr 4289169 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+btime 1796245378
 """
 
 
@@ -169,7 +170,7 @@ def test_node_state_reads_cpu_times_and_boot_id(tmp_path):
     (tmp_path / "proc" / "stat").write_text(PROC_STAT)
     (tmp_path / "proc" / "sys" / "kernel" / "random" / "boot_id").write_text("5c8e0d5e-aaaa\n")
     state = node_state(str(tmp_path / "state"), str(tmp_path / "starts.json"), sys_root=str(tmp_path))
-    assert state["cpu"]["boot_id"] == "5c8e0d5e-aaaa"
+    assert state["cpu"]["boot_id"] == "5c8e0d5e-aaaa" and state["cpu"]["btime"] == 1796245378
     assert state["cpu"]["system"] > 0
 
 
