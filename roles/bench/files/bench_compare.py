@@ -51,7 +51,7 @@ def table(experiments):
                          bench_report._interval(row["p50"]), bench_report._interval(row["p99"]),
                          bench_report._interval(row["cpu"])])
     lines += ["median of the kept runs [95% bootstrap interval over runs]; load: clients per node (-t) x client nodes", ""]
-    lines += bench_report._columns(header, rows)
+    lines += bench_report._columns(header, rows, keys=3)
     differences = stats.provenance_differences(dict((label, exp["view"]) for label, exp in experiments.items()))
     lines += ["", "provenance that differs (%d):" % len(differences) if differences else "provenance: no difference"]
     for key, values in differences:

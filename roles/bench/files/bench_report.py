@@ -254,11 +254,26 @@ def _interval(triple):
     return "%s [%s-%s]" % tuple(_number(v) for v in triple)
 
 
-def _columns(header, rows):
+def _columns(header, rows, width=WIDTH, keys=2):
+    """Aligned columns. When they do not fit in ``width`` (wide intervals on a slow machine), the
+    columns after the first ``keys`` go into as many tables as needed, each repeating the keys; a
+    column wider than ``width`` on its own keeps its table to itself."""
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    groups = [[]]
+    used = sum(widths[:keys]) + 2 * keys
+    for index in range(keys, len(header)):
+        if groups[-1] and used + widths[index] > width:
+            groups.append([])
+            used = sum(widths[:keys]) + 2 * keys
+        groups[-1].append(index)
+        used += widths[index] + 2
     lines = []
-    for cells in [header] + rows:
-        lines.append("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)))
+    for group in groups:
+        if lines:
+            lines.append("")
+        chosen = list(range(keys)) + group
+        for cells in [header] + rows:
+            lines.append("  ".join(str(cells[i]).ljust(widths[i]) for i in chosen).rstrip())
     return lines
 
 
@@ -283,8 +298,8 @@ def table(summary, runs):
     header = ["variant", "load", "kept", "req/s", "median us", "p99 us", "CPU us/req"]
     rows = [[row["variant"][:16], row["load"], "%d/%d" % (row["kept"], row["runs"]), _interval(row["throughput_rps"]),
              _interval(row["p50"]), _interval(row["p99"]), _interval(row["cpu"])] for row in summary]
-    table_rows = [line.rstrip() for line in _columns(header, rows)]
-    lines += table_rows
+    table_rows = [line for line in _columns(header, rows) if line]
+    lines += _columns(header, rows)
     compared = [row for row in summary if row.get("vs")]
     if compared:
         lines += [""]
