@@ -296,7 +296,7 @@ def table(summary, runs):
         "",
     ]
     header = ["variant", "load", "kept", "req/s", "median us", "p99 us", "CPU us/req"]
-    rows = [[row["variant"][:16], row["load"], "%d/%d" % (row["kept"], row["runs"]), _interval(row["throughput_rps"]),
+    rows = [[row["variant"][:24], row["load"], "%d/%d" % (row["kept"], row["runs"]), _interval(row["throughput_rps"]),
              _interval(row["p50"]), _interval(row["p99"]), _interval(row["cpu"])] for row in summary]
     table_rows = [line for line in _columns(header, rows) if line]
     lines += _columns(header, rows)

@@ -24,11 +24,11 @@ def _report():
 report = _report()
 
 
-def _runs(scale):
+def _runs(scale, reference="baseline"):
     """Two variants, two repetitions each; latencies and CPU grow with ``scale``."""
     provenance = {"name": "width", "f": 1, "replicas": ["replica0", "replica1", "replica2"], "clients": ["client0"],
                   "parameters": {"requests": 1000, "repetitions": 2, "threads": [1]},
-                  "variants": ["baseline-with-a-long-name", "electrode"]}
+                  "variants": [reference, "electrode"]}
     runs = []
     for order, (variant, repetition) in enumerate([(v, r) for r in (1, 2) for v in provenance["variants"]], 1):
         factor = scale * (1 + order)
@@ -44,8 +44,8 @@ def _runs(scale):
     return runs
 
 
-def _table(scale):
-    runs = _runs(scale)
+def _table(scale, reference="baseline"):
+    runs = _runs(scale, reference)
     return report.table(report.summarise(runs), runs)
 
 
@@ -56,8 +56,14 @@ def test_the_table_fits_in_92_columns_with_small_figures_in_one_piece():
     assert len(headers) == 1 and "CPU us/req" in headers[0]
 
 
+def test_a_long_variant_name_is_shown_whole_up_to_24_characters():
+    text = _table(0.001, reference="baseline-with-long-name")
+    assert max(len(line) for line in text.splitlines()) <= 92
+    assert any(line.startswith("baseline-with-long-name  1x1") for line in text.splitlines())
+
+
 def test_wide_figures_split_the_table_and_every_column_is_still_shown():
-    text = _table(1000.0)
+    text = _table(1000.0, reference="baseline-with-long-name")
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 92, [line for line in lines if len(line) > 92]
     headers = [line for line in lines if line.startswith("variant ")]
