@@ -471,7 +471,9 @@ def provenance_view(provenance, builds):
             "parameters": provenance.get("parameters") or {}, "nodes": {}, "variants": {}}
     for host, node in sorted((provenance.get("nodes") or {}).items()):
         node = dict(node or {})
-        label = "%s %s" % (node.pop("role", "node"), node.pop("index", host))
+        role, index = node.pop("role", "node"), node.pop("index", None)
+        # Results written before clients had an index name the client by its host: no two collide.
+        label = "%s %s" % (role, host if index is None else index)
         node.pop("interface", None)
         view["nodes"][label] = node
     for variant, build in sorted((builds or {}).items()):

@@ -583,7 +583,8 @@ def html_report(results, summary, runs, text):
     for host, node in sorted((first.get("nodes") or {}).items()):
         nic = node.get("nic") or {}
         channels, coalesce, rings = _nic_text(nic)
-        parts.append(cells([host, "%s %s" % (node.get("role"), node.get("index")), node.get("kernel"), node.get("os"),
+        index = node.get("index")
+        parts.append(cells([host, "%s %s" % (node.get("role"), "" if index is None else index), node.get("kernel"), node.get("os"),
                             node.get("cpus"), node.get("hardware_type"), ((nic.get("driver") or {}).get("driver")) or "-",
                             nic.get("mtu", "-"), channels, coalesce, rings]))
     parts.append("</table>")

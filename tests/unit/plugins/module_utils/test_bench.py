@@ -378,3 +378,13 @@ def test_an_experiment_without_a_variant_shows_none_there():
     two = provenance_view(lab_provenance(), {"electrode": {"commit": "a"}, "ablation-reply": {"commit": "a"}})
     differences = dict(provenance_differences({"one": one, "two": two}))
     assert differences["variants.ablation-reply.commit"] == {"one": None, "two": "a"}
+
+
+def test_clients_without_an_index_are_told_apart_by_host():
+    provenance = lab_provenance()
+    client = dict(provenance["nodes"]["client0"], index=None)
+    provenance["nodes"] = {"replica0": provenance["nodes"]["replica0"], "client0": client,
+                           "client1": dict(client, cpus=4)}
+    view = provenance_view(provenance, {})
+    assert sorted(view["nodes"]) == ["client client0", "client client1", "replica 0"]
+    assert view["nodes"]["client client1"]["cpus"] == 4
