@@ -298,8 +298,8 @@ def table(summary, runs):
     header = ["variant", "load", "kept", "req/s", "median us", "p99 us", "CPU us/req"]
     rows = [[row["variant"][:24], row["load"], "%d/%d" % (row["kept"], row["runs"]), _interval(row["throughput_rps"]),
              _interval(row["p50"]), _interval(row["p99"]), _interval(row["cpu"])] for row in summary]
-    table_rows = [line for line in _columns(header, rows) if line]
-    lines += _columns(header, rows)
+    table_rows = _columns(header, rows)
+    lines += table_rows
     compared = [row for row in summary if row.get("vs")]
     if compared:
         lines += [""]
