@@ -20,6 +20,9 @@ description:
   - Or asks the portal's XML-RPC API for the manifest of O(experiment), with the user's portal
     certificate.
   - The XML is read with defusedxml, which refuses DTDs and entity declarations.
+  - A document is a manifest when one of its nodes has a C(sliver_id), a C(<login>) or a MAC
+    address, whatever its root's C(type) says (manifests saved from the portal can keep
+    C(type="request") there); a document without any of these is refused as a request RSpec.
   - The file's name must end in C(.cloudlab.yml) or C(.cloudlab.yaml).
 extends_documentation_fragment:
   - ansible.builtin.constructed

@@ -61,7 +61,10 @@ def _children(element, name):
 def parse_manifest(text, source="the manifest"):
     """Read the nodes and links of one RSpec manifest.
 
-    :returns: ``(nodes, links)``. Each node: ``client_id``, ``hardware_type``, ``public_ipv4``,
+    A document is a manifest when one of its nodes has a sliver_id, a login or a MAC address,
+    whatever its root's ``type`` says; otherwise it is refused as a request.
+
+    :returns: ``(nodes, links)``. Each node: ``client_id``, ``sliver_id``, ``hardware_type``, ``public_ipv4``,
         ``host_name``, ``logins`` (dicts with ``username``, ``hostname``, ``port``) and
         ``interfaces`` (dicts with ``client_id``, ``mac``, ``address``, ``netmask``). Each link:
         ``client_id`` and ``interfaces`` (interface client_ids). Unknown elements are ignored.
@@ -81,15 +84,6 @@ def parse_manifest(text, source="the manifest"):
         raise ManifestError("%s is not well-formed XML: %s" % (source, exc))
     if _local(root.tag) != "rspec":
         raise ManifestError("%s is not an RSpec (its root element is <%s>)" % (source, _local(root.tag)))
-    if root.get("type") == "request":
-        # A profile's or a saved request lists the nodes to make, not the machines CloudLab made:
-        # it has no logins, MACs or addresses.
-        raise ManifestError(
-            "%s is a request RSpec (<rspec type=\"request\">: a profile or a saved request), not an experiment's "
-            "manifest: it has no logins, MACs or addresses yet. Start the experiment, then use its manifest (the "
-            "experiment page's \"Manifest\" tab, saved as the manifest option's file, or the portal API: set experiment "
-            "and portal_certificate instead)" % source)
-
     nodes = []
     for element in _children(root, "node"):
         client_id = element.get("client_id")
@@ -121,12 +115,22 @@ def parse_manifest(text, source="the manifest"):
         nodes.append(
             {
                 "client_id": client_id,
+                "sliver_id": element.get("sliver_id"),
                 "hardware_type": hardware[0].get("name") if hardware else None,
                 "public_ipv4": host[0].get("ipv4") if host else None,
                 "host_name": host[0].get("name") if host else None,
                 "logins": logins,
                 "interfaces": interfaces,
             }
+        )
+    if not nodes:
+        raise ManifestError("%s has no <node>" % source)
+    if not any(_made(node) for node in nodes):
+        raise ManifestError(
+            "%s is a request RSpec (a profile or a saved request), not an experiment's manifest: none of its nodes has "
+            "a sliver_id, a <login> or a MAC address, which CloudLab adds when it makes the machines. Start the "
+            "experiment, then use its manifest (the experiment page's \"Manifest\" tab, saved as the manifest option's "
+            "file, or the portal API: set experiment and portal_certificate instead)" % source
         )
     links = []
     for element in _children(root, "link"):
@@ -137,6 +141,15 @@ def parse_manifest(text, source="the manifest"):
             }
         )
     return nodes, links
+
+
+def _made(node):
+    """Whether a parsed node shows what only a manifest has: a sliver, a login or a MAC.
+
+    The root's ``type`` attribute is not evidence: manifests saved from the portal can keep
+    ``type="request"`` and the request schema there, and a request may already carry addresses.
+    """
+    return bool(node["sliver_id"] or node["logins"] or any(i["mac"] for i in node["interfaces"]))
 
 
 def _experiment_interfaces(nodes, links, network):

@@ -4,6 +4,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 import pytest
 
 from ansible_collections.electrode.cluster.plugins.module_utils.cloudlab_manifest import (
@@ -142,12 +144,108 @@ def test_bad_documents(text, message):
         parse_manifest(text)
 
 
-def test_a_request_rspec_is_named_as_a_request_and_sends_the_user_to_the_manifest():
-    request = (
-        '<rspec xmlns="http://www.geni.net/resources/rspec/3" type="request">'
-        '<node client_id="node-0" exclusive="true"><hardware_type name="xl170"/>'
-        '<interface client_id="node-0:if0"/></node></rspec>')
+REAL_MANIFEST = os.path.join(os.path.dirname(__file__), "fixtures", "cloudlab-utah-m510-manifest.xml")
+
+
+def with_root_type(text, value):
+    """The same document with its root's type attribute set to value (None: no attribute)."""
+    text = text.replace(' type="manifest"', "", 1).replace(' type="request"', "", 1)
+    attribute = ' type="%s"' % value if value else ""
+    return text.replace("<rspec ", "<rspec%s " % attribute, 1)
+
+
+def request(count=4, ip=False):
+    """A request RSpec as a profile or Jacks writes it: nodes, a LAN, maybe addresses; no slivers, logins or MACs."""
+    nodes = "".join(
+        '<node client_id="node-%d" exclusive="true"><sliver_type name="raw-pc"/><hardware_type name="c6525-25g"/>'
+        '<interface client_id="interface-%d">%s</interface></node>'
+        % (n, n, '<ip address="10.10.1.%d" type="ipv4" netmask="255.255.255.0"/>' % (n + 1) if ip else "")
+        for n in range(count)
+    )
+    refs = "".join('<interface_ref client_id="interface-%d"/>' % n for n in range(count))
+    return '<rspec xmlns="http://www.geni.net/resources/rspec/3" type="request">%s<link client_id="link-0">%s</link></rspec>' % (
+        nodes,
+        refs,
+    )
+
+
+def test_a_real_manifest_saved_with_type_request_is_read_into_its_hosts():
+    # Written by no one here: a CloudLab experiment's manifest as published, root type="request".
+    with open(REAL_MANIFEST, "rb") as handle:
+        text = handle.read()
+    assert b'type="request"' in text.split(b"<node", 1)[0]
+    result = inventory(text, user="arjunsh")
+    assert (result["f"], result["replicas"], result["clients"]) == (1, ["node0", "node1", "node2"], ["node3", "node4"])
+    assert result["hosts"]["node0"] == {
+        "ansible_host": "ms1041.utah.cloudlab.us",
+        "ansible_user": "arjunsh",
+        "ansible_port": 22,
+        "electrode_experiment_ip": "10.10.1.1",
+        "electrode_experiment_mac": "14:58:d0:58:cf:c3",
+        "electrode_experiment_subnet": "10.10.1.0/24",
+        "cloudlab_node_id": "node0",
+        "cloudlab_hardware_type": "m510",
+        "cloudlab_public_ipv4": "128.110.217.156",
+    }
+    assert [result["hosts"][n]["electrode_experiment_mac"] for n in ("node1", "node4")] == [
+        "ec:b1:d7:85:6a:c3",
+        "14:58:d0:58:cf:b3",
+    ]
+
+
+@pytest.mark.parametrize("root_type", ["request", "manifest", None])
+def test_a_manifest_is_judged_by_its_content_whatever_its_root_says(root_type):
+    result = inventory(with_root_type(m.lan(4), root_type))
+    assert result["replicas"] == ["node0", "node1", "node2"]
+
+
+@pytest.mark.parametrize("root_type", ["request", "manifest", None])
+@pytest.mark.parametrize("ip", [False, True])
+def test_a_request_is_named_as_one_whatever_its_root_says(root_type, ip):
     with pytest.raises(ManifestError) as error:
-        parse_manifest(request, source="profile.xml")
-    assert "profile.xml is a request RSpec" in str(error.value)
-    assert "Manifest" in str(error.value) and "no <login>" not in str(error.value)
+        parse_manifest(with_root_type(request(ip=ip), root_type), source="profile.xml")
+    message = str(error.value)
+    assert message.startswith("profile.xml is a request RSpec")
+    assert "no <login>" not in message and "\"Manifest\" tab" in message
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        ' sliver_id="urn:publicid:IDN+utah.cloudlab.us+sliver+1"',
+        "login",
+        "mac",
+    ],
+)
+def test_one_sign_of_made_machines_is_enough_for_a_manifest(evidence):
+    text = request(ip=True)
+    if evidence == "login":
+        text = text.replace('<hardware_type name="c6525-25g"/>', '<hardware_type name="c6525-25g"/><services>'
+                            '<login authentication="ssh-keys" hostname="amd1.example" port="22" username="alice"/></services>', 1)
+    elif evidence == "mac":
+        text = text.replace('<interface client_id="interface-0">', '<interface client_id="interface-0" mac_address="043f72accabf">', 1)
+    else:
+        text = text.replace('<node client_id="node-0"', '<node client_id="node-0"%s' % evidence, 1)
+    nodes, _links = parse_manifest(text)
+    assert len(nodes) == 4
+    # A manifest whose other nodes lack what build_inventory needs is named node by node, not as a request.
+    with pytest.raises(ManifestError) as error:
+        build_inventory(nodes, _links, "alice")
+    assert "request RSpec" not in str(error.value)
+
+
+def test_a_manifest_without_a_login_for_the_user_names_the_user_not_a_request():
+    text = with_root_type(m.lan(4, users=("bob",)), "request")
+    with pytest.raises(ManifestError, match=r"^node0: no <login> for user 'alice' \(the manifest has: bob\)"):
+        inventory(text)
+
+
+def test_a_manifest_with_a_node_off_the_experiment_network_names_the_node_not_a_request():
+    text = m.manifest([m.node(i) for i in range(4)], [m.link("link-1", ["node%d:eth1" % i for i in range(3)])])
+    with pytest.raises(ManifestError, match=r"^node3 has no interface on the experiment network$"):
+        inventory(with_root_type(text, "request"))
+
+
+def test_an_rspec_without_nodes_says_so():
+    with pytest.raises(ManifestError, match=r"^empty.xml has no <node>$"):
+        parse_manifest('<rspec xmlns="http://www.geni.net/resources/rspec/3" type="manifest"/>', source="empty.xml")
