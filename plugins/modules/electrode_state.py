@@ -19,7 +19,10 @@ description:
     online CPUs, CPU times and interfaces.
   - The facts play puts the result in C(electrode_node.deployed), so that a stage run alone
     (C(--tags electrode_services), C(bench.yml)) finds what earlier runs made.
-  - Only reads; never changes anything.
+  - Only reads; never changes anything. With O(sample_start) it also starts a sampler that reads
+    the node's CPU times, the units' CPU time, the handler's eBPF programs' run time and
+    O(interface)'s packet counters ten times a second until O(sample_start.until), and with
+    O(sample_collect) stops it and returns what it read (RV(samples)), the bench's view of a run.
 options:
   state_dir:
     description: The folder the stages write their records in.
@@ -58,6 +61,34 @@ options:
         records them once per experiment as each node's provenance.
     type: bool
     default: false
+  sample_start:
+    description:
+      - Start the sampler (module_utils/bench_sampler.py) as a process of its own, after this
+        module read the units (it samples their main processes' cgroups and the handler's eBPF
+        programs) and O(interface).
+    type: dict
+    suboptions:
+      path:
+        description: The file the sampler writes, one JSON object a line.
+        type: path
+        required: true
+      until:
+        description: When the sampler stops on its own, in seconds since the epoch (O(sample_collect) stops it sooner).
+        type: float
+        required: true
+      interval:
+        description: Seconds between samples.
+        type: float
+        default: 0.1
+      bpf_stats:
+        description:
+          - Turn the kernel's eBPF run-time statistics on while the sampler runs (C(BPF_ENABLE_STATS),
+            which needs CAP_SYS_ADMIN; where it cannot, they count only if C(kernel.bpf_stats_enabled) is 1).
+        type: bool
+        default: true
+  sample_collect:
+    description: Stop the sampler that writes this file, and return its samples (RV(samples)); the file is removed.
+    type: path
   journal_since:
     description:
       - Also read what the units logged since this time (seconds since the epoch), returned as
@@ -84,6 +115,19 @@ EXAMPLES = r"""
 - name: Show the build the units run
   ansible.builtin.debug:
     msg: "{{ state.services.build.name | default('no services yet') }}"
+
+- name: Read the units, and sample the node's CPU and host0's packets for at most 60 s
+  electrode.cluster.electrode_state:
+    interface: host0
+    sample_start:
+      path: /var/tmp/electrode-bench/sampler.jsonl
+      until: "{{ now().timestamp() + 60 }}"
+
+- name: Stop the sampler and read its samples
+  electrode.cluster.electrode_state:
+    interface: host0
+    sample_collect: /var/tmp/electrode-bench/sampler.jsonl
+  register: after
 """
 
 RETURN = r"""
@@ -173,6 +217,23 @@ nic:
   type: dict
   sample: {"mtu": 3000, "driver": {"driver": "veth", "version": "1.0", "firmware_version": null, "bus_info": null},
            "coalesce": null, "channels": {"max": {"rx": 2, "tx": 2}, "current": {"rx": 1, "tx": 1}}, "ring": null}
+sampler:
+  description: The pid of the sampler O(sample_start) started.
+  returned: when O(sample_start) is set
+  type: int
+samples:
+  description:
+    - What the sampler read, oldest first, each C(t) (the node's clock), C(cpu) (C(/proc/stat) ticks
+      by field), C(units) (unit to C(ns) and C(source), C(cgroup) or C(process)), C(bpf) (the
+      handler's programs by id - C(type), C(run_time_ns), C(run_cnt)) and C(net) (C(rx_packets),
+      C(tx_packets)); and C(header) - C(bpf_stats) (how eBPF statistics were on - C(sampler),
+      C(node) or C(off - why)) and C(ticks) (clock ticks a second) - and C(error).
+  returned: when O(sample_collect) is set
+  type: dict
+  sample: {"header": {"bpf_stats": "sampler", "ticks": 100}, "error": null,
+           "samples": [{"t": 1764711600.1, "cpu": {"user": 8123, "softirq": 121}, "units": {"electrode-replica.service":
+                        {"ns": 81230000, "source": "cgroup"}}, "bpf": {"42": {"type": "xdp", "run_time_ns": 1200,
+                        "run_cnt": 30}}, "net": {"rx_packets": 100, "tx_packets": 90}}]}
 journal:
   description:
     - What the units logged since O(journal_since) - C(lines) (each C(TIME UNIT[PID] MESSAGE), UTC)
@@ -186,6 +247,9 @@ journal:
 
 from ansible.module_utils.basic import AnsibleModule
 
+import sys
+
+from ansible_collections.electrode.cluster.plugins.module_utils import bench_sampler
 from ansible_collections.electrode.cluster.plugins.module_utils.bench import xdp_counters
 from ansible_collections.electrode.cluster.plugins.module_utils.nic import parse_driver_info, read_settings
 from ansible_collections.electrode.cluster.plugins.module_utils.state import (
@@ -258,6 +322,13 @@ def main():
             interface=dict(type="str"),
             nic=dict(type="bool", default=False),
             journal_since=dict(type="float"),
+            sample_start=dict(type="dict", options=dict(
+                path=dict(type="path", required=True),
+                until=dict(type="float", required=True),
+                interval=dict(type="float", default=0.1),
+                bpf_stats=dict(type="bool", default=True),
+            )),
+            sample_collect=dict(type="path"),
         ),
         supports_check_mode=True,
     )
@@ -270,6 +341,14 @@ def main():
             state["xdp_counters"] = read_xdp_counters(module, module.params["interface"])
             if module.params["nic"]:
                 state["nic"] = read_nic(module, module.params["interface"])
+        if module.params["sample_collect"]:
+            header, samples, error = bench_sampler.collect(module.params["sample_collect"])
+            state["samples"] = {"header": header, "samples": samples, "error": error}
+        if module.params["sample_start"]:
+            spec = dict(module.params["sample_start"], interface=module.params["interface"],
+                        units=dict((unit, (state["units"].get(unit) or {}).get("main_pid")) for unit in state["units"]),
+                        handler_pid=(state["units"].get("electrode-handler.service") or {}).get("main_pid"))
+            state["sampler"] = bench_sampler.start(spec, sys.executable)
         if module.params["journal_since"] is not None:
             state["journal"] = read_journal(module, module.params["units"], module.params["journal_since"])
     except ValueError as error:
