@@ -10,6 +10,7 @@ __metaclass__ = type
 import base64
 import json
 import os
+import struct
 import tempfile
 
 from ansible.errors import AnsibleError
@@ -38,6 +39,20 @@ def write_files(folder, clients):
     return written
 
 
+def raw_samples(clients):
+    """Each client's latency samples (its ``latency.raw``: 8-byte unsigned nanoseconds, each thread's
+    block sorted, threads one after another), host -> list, from the files its runner sent back."""
+    samples = {}
+    for host in sorted(clients):
+        data = ((clients[host] or {}).get("files") or {}).get("latency.raw")
+        if data is None:
+            continue
+        raw = base64.b64decode(data)
+        usable = len(raw) - len(raw) % 8
+        samples[host] = [value for (value,) in struct.iter_unpack("<Q", raw[:usable])]
+    return samples
+
+
 def write_json(path, data):
     """Write ``data`` to ``path`` whole or not at all (a file beside it, then a rename)."""
     folder = os.path.dirname(path)
@@ -56,7 +71,7 @@ def write_json(path, data):
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("run", "before", "after", "clients", "dest", "files_dir"))
+    _VALID_ARGS = frozenset(("run", "before", "after", "clients", "dest", "files_dir", "exclude_unsteady"))
     _requires_connection = False
 
     def run(self, tmp=None, task_vars=None):
@@ -69,13 +84,15 @@ class ActionModule(ActionBase):
         if not os.path.isdir(os.path.dirname(dest)):
             raise AnsibleError("bench_record: the folder of %s does not exist (the bench creates it first)" % dest)
         clients = _plain(args["clients"])
+        samples = raw_samples(clients)
         files = []
         if not self._task.check_mode:
             files = write_files(os.path.expanduser(str(args.get("files_dir") or os.path.splitext(dest)[0])), clients)
         else:
             for client in clients.values():
                 (client or {}).pop("files", None)
-        record = run_record(_plain(args["run"]), _plain(args["before"]), _plain(args["after"]), clients)
+        record = run_record(_plain(args["run"]), _plain(args["before"]), _plain(args["after"]), clients, samples,
+                            exclude_unsteady=bool(args.get("exclude_unsteady", False)))
         if not self._task.check_mode:
             write_json(dest, record)
         result.update(
@@ -86,5 +103,7 @@ class ActionModule(ActionBase):
             reasons=record["invalid_reasons"],
             restarted=record["restarted"],
             result=record["result"],
+            steadiness=record["steadiness"],
+            cpu=dict((k, v) for k, v in record["cpu"].items() if k != "replicas"),
         )
         return result

@@ -12,15 +12,18 @@ time is sent again, with a warning line ``Client timeout; resending request`` (`
 out; ...`` in the spec protocol).
 
 Also here: what makes a run invalid (a unit that restarted or stopped during it, a client that
-resent, failed or timed out), and the statistics of the report (medians with bootstrap intervals,
-each variant against the reference, and a verdict).
+resent, failed or timed out, clients whose measured requests did not all see the same load), and
+each run's figures: the pooled requests' percentiles, the CPU the replicas spent in the measured
+window (from the sampler, module_utils/bench_sampler.py) and whether the run was steady. The
+statistics over runs are module_utils/bench_stats.py.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import random
 import re
+
+from ansible_collections.electrode.cluster.plugins.module_utils.bench_stats import cumulative_at, pooled_percentiles, steadiness
 
 _COMPLETED = re.compile(r"Completed (\d+) requests in (\d+(?:\.\d+)?) seconds\s*$")
 _PERCENTILE = re.compile(r"(Median|90th percentile|95th percentile|99th percentile) latency is (\d+) ns\b")
@@ -68,8 +71,8 @@ def client_summary(text, partial=False):
     resends, max_latency_ns, complete}.
 
     With several threads, requests add up, seconds is the longest thread's, throughput is the
-    total over that time, and each latency percentile is the request-weighted mean of the
-    threads' (exact percentiles need the raw samples). Output that is partial, malformed or from
+    total over that time; ``latency_ns`` is the client's own percentiles with one thread, None
+    with several (the run's come from the pooled raw samples; ``per_thread`` keeps each thread's). Output that is partial, malformed or from
     a failed run raises ClientOutputError naming what is missing; it never yields zeros. With
     ``partial``, such output gives ``{complete: False, error, resends, max_latency_ns}`` instead:
     what a run that was stopped or failed still tells.
@@ -128,12 +131,13 @@ def _summary(text):
 
 
 def _aggregate(parts):
-    """Parts that ran at once (threads, clients) -> requests added up over the longest part's time,
-    each latency percentile the request-weighted mean of the parts'."""
+    """Parts that ran at once (threads, clients) -> requests added up over the longest part's time.
+
+    Latency percentiles of several parts are not averages of theirs: they come from the pooled
+    samples (:func:`run_record`). Only one part's own percentiles carry over, as they are exact."""
     requests = sum(p["requests"] for p in parts)
     seconds = max(p["seconds"] for p in parts)
-    latency = dict((k, int(round(sum(p["latency_ns"][k] * p["requests"] for p in parts) / float(requests))))
-                   for k in PERCENTILES)
+    latency = dict(parts[0]["latency_ns"]) if len(parts) == 1 and parts[0].get("latency_ns") else None
     return {"requests": requests, "seconds": seconds, "throughput_rps": requests / seconds, "latency_ns": latency}
 
 
@@ -150,15 +154,6 @@ def percentile(sorted_samples, fraction):
         raise ValueError("no samples")
     index = min(int(len(sorted_samples) * fraction), len(sorted_samples) - 1)
     return sorted_samples[index]
-
-
-def median(values):
-    ordered = sorted(values)
-    n = len(ordered)
-    if n == 0:
-        raise ValueError("no values")
-    middle = n // 2
-    return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
 
 
 _XDP_COUNTER = re.compile(r"^\s*(\S*xdp\S*):\s+(\d+)\s*$", re.M | re.I)
@@ -251,63 +246,6 @@ def sized_requests(per_thread_rps, duration, minimum=100):
     return max(minimum, int(min(rates) * float(duration) + 0.5))
 
 
-def _quantile(ordered, fraction):
-    """Linear interpolation between the closest ranks of a sorted list."""
-    if len(ordered) == 1:
-        return ordered[0]
-    position = fraction * (len(ordered) - 1)
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
-def _resampled_medians(values, resamples, rng):
-    n = len(values)
-    return [median([values[rng.randrange(n)] for dummy in range(n)]) for dummy in range(resamples)]
-
-
-def median_interval(values, confidence=0.95, resamples=4000, seed=1):
-    """The median of ``values`` and a percentile-bootstrap interval for it (resampling the
-    repetitions; no normal distribution assumed). Deterministic for a seed. Returns (median,
-    low, high); with one value all three are that value."""
-    values = [float(v) for v in values]
-    if not values:
-        raise ValueError("no values")
-    rng = random.Random(seed)
-    boot = sorted(_resampled_medians(values, resamples, rng))
-    tail = (1.0 - confidence) / 2.0
-    return (median(values), _quantile(boot, tail), _quantile(boot, 1.0 - tail))
-
-
-def ratio_interval(reference, other, confidence=0.95, resamples=4000, seed=1):
-    """median(other) / median(reference) and its percentile-bootstrap interval, each group
-    resampled on its own. Returns (ratio, low, high)."""
-    reference = [float(v) for v in reference]
-    other = [float(v) for v in other]
-    if not reference or not other:
-        raise ValueError("no values")
-    if min(reference) <= 0:
-        raise ValueError("the reference has a value of 0 or less")
-    rng = random.Random(seed)
-    ref_boot = _resampled_medians(reference, resamples, rng)
-    other_boot = _resampled_medians(other, resamples, rng)
-    ratios = sorted(o / r for o, r in zip(other_boot, ref_boot))
-    tail = (1.0 - confidence) / 2.0
-    return (median(other) / median(reference), _quantile(ratios, tail), _quantile(ratios, 1.0 - tail))
-
-
-def verdict(throughput_ratio, runs):
-    """``faster`` or ``slower`` when the throughput ratio's interval (ratio, low, high) lies
-    wholly above or below 1, else ``not distinguishable with N runs``. A variant or reference
-    with fewer than 2 kept runs has no verdict either (its interval says nothing)."""
-    low, high = throughput_ratio[1], throughput_ratio[2]
-    if runs >= 2 and low > 1.0:
-        return "faster"
-    if runs >= 2 and high < 1.0:
-        return "slower"
-    return "not distinguishable with %d runs" % runs
-
-
 def load_points(threads, clients):
     """The experiment's load points: every (client threads per client node, client nodes) pair of
     ``threads`` and ``clients`` (each a whole number or a list of them), threads varying fastest."""
@@ -339,80 +277,208 @@ def cell_order(variants, points, repetitions):
     return order
 
 
-def _delta(before, after):
-    if before is None or after is None:
-        return None
-    return max(0, int(after) - int(before))
+_WARMUP_MARK = re.compile(r"Completed warmup period")
+_COOLDOWN_MARK = re.compile(r"Finished cooldown period")
 
 
-def cpu_cost(before, after, requests, clients_cpu_seconds=None):
-    """CPU time a run cost, from two readings of electrode_state per replica node.
+def client_windows(clients):
+    """Each client's windows, from the lines its runner stamped as they arrived (``marks``).
 
-    ``before``/``after``: replica host -> {units: {unit: {cpu_usage_nsec, ...}}, cpu: {node
-    times in ns, boot_id}}. ``requests``: the run's completed requests. ``clients_cpu_seconds``:
-    client host -> the client process's user + system seconds. Returns per replica the
-    nanoseconds each unit used and its microseconds per request (handler and replica together:
-    systemd's accounting of the unit, or where it has none the main process's own time from
-    /proc - ``source`` says which; neither sees the XDP and TC programs, which run in the
-    kernel's softirq time), the node's busy and softirq time, the mean over replicas, the clients'
-    microseconds per request, and ``shared_kernel``: true when the nodes report one kernel boot time
-    (``btime``: lab nodes on one machine, whose node-wide times are the machine's, not a node's). None where
-    systemd has no accounting for a unit (CPUAccounting off and no cgroup to read).
+    ``clients``: client host -> the runner's JSON (started, marks). Returns host -> {started (the
+    client's first request), measured (one [start, end] per thread: the end of its warm-up to its
+    ``Completed N requests``), load_end (when each thread stopped sending: its ``Finished cooldown
+    period.``)}. A thread's k-th end of warm-up, k-th completion and k-th cool-down are its own:
+    every thread warms up and cools down for the same time. Hosts without marks are left out.
     """
-    replicas = {}
-    boots = set()
-    for host in sorted(before):
-        units_before = (before[host] or {}).get("units") or {}
-        units_after = (after.get(host) or {}).get("units") or {}
-        used, sources = {}, set()
-        for unit, state in sorted(units_before.items()):
-            state = state or {}
-            if state.get("load_state") == "not-found":
-                continue
-            later = units_after.get(unit) or {}
-            # systemd's accounting where it has one, else the main process's own time (one process
-            # over a valid run: a run whose main process changed is invalid anyway).
-            for key in ("cpu_usage_nsec", "process_cpu_nsec"):
-                used[unit] = _delta(state.get(key), later.get(key))
-                if used[unit] is not None:
-                    sources.add(key)
-                    break
-        cpu_before = (before[host] or {}).get("cpu") or {}
-        cpu_after = (after.get(host) or {}).get("cpu") or {}
-        if cpu_after.get("btime"):
-            boots.add(cpu_after["btime"])
-        busy = [_delta(cpu_before.get(k), cpu_after.get(k)) for k in ("user", "nice", "system", "irq", "softirq")]
-        known = [u for u in used.values() if u is not None]
-        replicas[host] = {
-            "units_ns": used,
-            "source": "systemd" if sources == {"cpu_usage_nsec"} else ("process" if sources else None),
-            "us_per_request": (sum(known) / 1000.0 / requests) if requests and known and len(known) == len(used) else None,
-            "node_busy_ns": sum(busy) if None not in busy and cpu_after else None,
-            "node_softirq_ns": _delta(cpu_before.get("softirq"), cpu_after.get("softirq")),
-        }
-    per_replica = [r["us_per_request"] for r in replicas.values()]
+    windows = {}
+    for host in sorted(clients):
+        client = clients[host] or {}
+        starts, ends, stops = [], [], []
+        for when, line in client.get("marks") or []:
+            if _WARMUP_MARK.search(line):
+                starts.append(float(when))
+            elif _COMPLETED.search(_message(line)):
+                ends.append(float(when))
+            elif _COOLDOWN_MARK.search(line):
+                stops.append(float(when))
+        if not ends:
+            continue
+        starts = sorted(starts) or [float(client.get("started") or ends[0])] * len(ends)
+        measured = [[start, end] for start, end in zip(starts, sorted(ends))]
+        windows[host] = {"started": float(client.get("started") or measured[0][0]), "measured": measured,
+                         "load_end": sorted(stops)}
+    return windows
+
+
+def window_problems(windows):
+    """Whether every measured request of a run saw the load of every client thread.
+
+    Each thread's measured window must lie inside every thread's loading window: after the last
+    client started and before the first thread stopped sending. Returns (reasons, [start, end] of
+    the measured requests of all clients, or None)."""
+    if not windows:
+        return [], None
+    first = min(w["started"] for w in windows.values())
+    start = min(m[0] for w in windows.values() for m in w["measured"])
+    end = max(m[1] for w in windows.values() for m in w["measured"])
+    reasons = []
+    late = max(windows, key=lambda h: windows[h]["started"])
+    early = min(windows, key=lambda h: min(m[0] for m in windows[h]["measured"]))
+    if windows[late]["started"] > start:
+        reasons.append(
+            "%s started sending at +%.2f s, after %s's measured requests began at +%.2f s: not every measured request "
+            "saw the same load" % (late, windows[late]["started"] - first, early, start - first))
+    stopping = [(min(w["load_end"]), h) for h, w in windows.items() if w["load_end"]]
+    if stopping:
+        stop, stopper = min(stopping)
+        ender = max(windows, key=lambda h: max(m[1] for m in windows[h]["measured"]))
+        if stop < end:
+            reasons.append(
+                "%s's measured requests ended at +%.2f s, after %s stopped sending at +%.2f s: not every measured "
+                "request saw the same load (raise bench_warmup, which is also the clients' cool-down)"
+                % (ender, end - first, stopper, stop - first))
+    return reasons, [start, end]
+
+
+def _series(samples, pick):
+    times, values = [], []
+    for sample in samples:
+        value = pick(sample)
+        if value is not None:
+            times.append(float(sample["t"]))
+            values.append(float(value))
+    return times, values
+
+
+def _window_delta(samples, pick, window):
+    times, values = _series(samples, pick)
+    low, high = cumulative_at(times, values, window[0]), cumulative_at(times, values, window[1])
+    return None if low is None or high is None else max(0.0, high - low)
+
+
+def _per_request(value, requests, scale):
+    return None if value is None or not requests else value / scale / requests
+
+
+def replica_cpu(sampled, window, requests):
+    """One replica's CPU over the measured ``window`` from its sampler's output (electrode_state's
+    ``samples``), per measured request, in microseconds: each unit's own time (``units_us``), the
+    handler's eBPF programs' run time by type (``bpf``: us and runs per request) and their sum
+    (``bpf_us``), and the node's busy (user, nice, system, irq, softirq) and softirq time
+    (``node_busy_us``, ``node_softirq_us``)."""
+    header = (sampled or {}).get("header") or {}
+    samples = (sampled or {}).get("samples") or []
+    ticks = float(header.get("ticks") or 100)
+    figures = {"bpf_stats": header.get("bpf_stats"), "units_us": {}, "units_source": None, "bpf": {}, "bpf_us": None,
+               "node_busy_us": None, "node_softirq_us": None, "error": (sampled or {}).get("error")}
+    if window is None or len(samples) < 2:
+        figures["error"] = figures["error"] or "no samples over the measured window"
+        return figures
+    units = sorted(set(u for sample in samples for u in sample.get("units") or {}))
+    sources = set()
+    for unit in units:
+        ns = _window_delta(samples, lambda s, u=unit: ((s.get("units") or {}).get(u) or {}).get("ns"), window)
+        figures["units_us"][unit] = _per_request(ns, requests, 1000.0)
+        sources.update(((s.get("units") or {}).get(unit) or {}).get("source") for s in samples if (s.get("units") or {}).get(unit))
+    figures["units_source"] = "/".join(sorted(x for x in sources if x)) or None
+    kinds = {}
+    for sample in samples:
+        for prog, info in (sample.get("bpf") or {}).items():
+            kinds.setdefault(info.get("type"), set()).add(prog)
+    on = str(header.get("bpf_stats") or "").split(":")[0] in ("sampler", "node")
+    for kind, progs in sorted(kinds.items()):
+        ns = runs = 0.0
+        for prog in sorted(progs):
+            spent = _window_delta(samples, lambda s, p=prog: ((s.get("bpf") or {}).get(p) or {}).get("run_time_ns"), window)
+            count = _window_delta(samples, lambda s, p=prog: ((s.get("bpf") or {}).get(p) or {}).get("run_cnt"), window)
+            ns += spent or 0.0
+            runs += count or 0.0
+        figures["bpf"][kind] = {"us": _per_request(ns, requests, 1000.0) if on else None,
+                                "runs": (runs / requests) if on and requests else None}
+    if kinds:
+        parts = [v["us"] for v in figures["bpf"].values()]
+        figures["bpf_us"] = sum(parts) if None not in parts else None
+    busy = [_window_delta(samples, lambda s, k=k: (s.get("cpu") or {}).get(k), window)
+            for k in ("user", "nice", "system", "irq", "softirq")]
+    if None not in busy:
+        figures["node_busy_us"] = _per_request(sum(busy) * 1e9 / ticks, requests, 1000.0)
+        figures["node_softirq_us"] = _per_request(busy[4] * 1e9 / ticks, requests, 1000.0)
+    return figures
+
+
+def cpu_cost(before, after, window, requests, replicas, clients_cpu_seconds=None):
+    """CPU per measured request over the measured window, leader apart from the followers.
+
+    ``before``/``after``: replica host -> electrode_state's readings (``cpu`` with the kernel's
+    ``btime``; after: ``samples``). ``replicas``: the replica hosts in index order (the first
+    leads). A replica's figure (``us``) is its node's busy time where each replica has a kernel
+    of its own; where they share one (``shared_kernel``: the lab's nodes on one machine, whose
+    node-wide times are the machine's) it is its units' time plus its eBPF programs' run time.
+    ``clients_cpu_seconds``: client host -> the client process's user + system seconds (its whole
+    run, warm-up and cool-down included)."""
+    boots = set(((after.get(h) or {}).get("cpu") or {}).get("btime") for h in replicas)
+    shared = len(replicas) > 1 and len(boots) == 1 and None not in boots
+    figures = {}
+    for host in replicas:
+        figure = replica_cpu((after.get(host) or {}).get("samples"), window, requests)
+        units = list(figure["units_us"].values())
+        own = sum(units) if units and None not in units else None
+        if shared:
+            figure["us"] = None if own is None else own + (figure["bpf_us"] or 0.0)
+        else:
+            figure["us"] = figure["node_busy_us"]
+        figure["role"] = "leader" if host == replicas[0] else "follower"
+        figures[host] = figure
+    followers = [figures[h]["us"] for h in replicas[1:]]
+    follower_bpf = [figures[h]["bpf_us"] for h in replicas[1:]]
     clients = dict((host, (seconds * 1e6 / requests) if requests and seconds is not None else None)
                    for host, seconds in sorted((clients_cpu_seconds or {}).items()))
     return {
-        "replicas": replicas,
-        "replica_us_per_request": (sum(per_replica) / len(per_replica)) if per_replica and None not in per_replica else None,
+        "window_s": (window[1] - window[0]) if window else None,
+        "requests": requests,
+        "shared_kernel": shared,
+        "leader": replicas[0] if replicas else None,
+        "replicas": figures,
+        "leader_us_per_request": figures[replicas[0]]["us"] if replicas else None,
+        "leader_bpf_us_per_request": figures[replicas[0]]["bpf_us"] if replicas else None,
+        "followers_us_per_request": (sum(followers) / len(followers)) if followers and None not in followers else None,
+        "followers_bpf_us_per_request": (sum(follower_bpf) / len(follower_bpf))
+        if follower_bpf and None not in follower_bpf else None,
         "client_us_per_request": clients,
-        "shared_kernel": len(boots) == 1 and len(replicas) > 1,
     }
 
 
-def run_record(run, before, after, clients):
+def run_steadiness(sampled, window):
+    """The run's traffic over time: the leader's experiment-interface packets (received and sent)
+    from its sampler, judged by :func:`bench_stats.steadiness` over the measured window."""
+    samples = (sampled or {}).get("samples") or []
+    times, counts = _series(samples, lambda s: None if None in ((s.get("net") or {}).get("rx_packets"),
+                                                                (s.get("net") or {}).get("tx_packets"))
+                            else s["net"]["rx_packets"] + s["net"]["tx_packets"])
+    if window is None or not times:
+        return {"steady": None, "flags": [], "longest_stall_s": None, "median_gap_s": None, "samples": 0}
+    return steadiness(times, counts, start=window[0], end=window[1])
+
+
+LATENCY_FRACTIONS = (0.5, 0.9, 0.95, 0.99)
+
+
+def run_record(run, before, after, clients, samples=None, exclude_unsteady=False):
     """One run's judgement and figures, from what the bench read.
 
-    ``run``: the run's own fields (run, order, variant, repetition, threads, clients, ...), kept
-    as they are. ``before``/``after``: replica host -> electrode_state's reading (units, cpu,
-    xdp_counters; after also journal). ``clients``: client host -> the client runner's JSON
-    (rc, started, ended, cpu_seconds, log). Returns the record the bench writes as the run's JSON:
-    run's fields, valid, invalid_reasons, restarted, started, ended, clients (each client's
-    summary, partial where the run did not finish), result (the clients combined; None unless
-    every client completed), xdp_counters (how each replica's grew), cpu (:func:`cpu_cost`),
-    health (units before and after, the journal's warnings) and logs (client output, services
-    journal).
+    ``run``: the run's own fields (run, order, variant, repetition, threads, clients, replicas (in
+    index order), ...), kept as they are. ``before``/``after``: replica host -> electrode_state's
+    reading (units, cpu, xdp_counters; after also journal and the sampler's samples). ``clients``:
+    client host -> the client runner's JSON (rc, started, ended, cpu_seconds, log, marks).
+    ``samples``: client host -> its latency samples in ns (the ``.raw`` file), pooled for the
+    run's percentiles.
+
+    Returns the record the bench writes as the run's JSON: run's fields, valid, invalid_reasons,
+    restarted, started, ended, window (the clients' measured requests, [start, end]), clients (each
+    client's summary, partial where the run did not finish), result (the clients combined, with
+    the pooled samples' percentiles and maximum; None unless every client completed), xdp_counters
+    (how each replica's grew), cpu (:func:`cpu_cost`), steadiness (:func:`run_steadiness`), health
+    (units before and after, the journal's warnings) and logs (client output, services journal).
     """
     summaries = {}
     for host in sorted(clients):
@@ -423,21 +489,43 @@ def run_record(run, before, after, clients):
     units_before = dict((h, (before[h] or {}).get("units") or {}) for h in before)
     units_after = dict((h, (after.get(h) or {}).get("units") or {}) for h in after)
     validity = run_validity(units_before, units_after, summaries)
+    windows = client_windows(clients)
+    overlap, window = window_problems(windows)
     complete = [summaries[h] for h in sorted(summaries) if summaries[h].get("complete")]
     result = combine_clients(complete) if complete and len(complete) == len(summaries) else None
+    if result is not None:
+        pooled = [list(samples[h]) for h in sorted(samples or {}) if samples[h]]
+        if pooled and sum(len(p) for p in pooled) > 0:
+            values = pooled_percentiles(pooled, LATENCY_FRACTIONS + (1.0,))
+            result["latency_ns"] = dict(zip(PERCENTILES, values[:-1]))
+            result["max_latency_ns"] = values[-1]
+            result["latency_source"] = "pooled samples (%d)" % sum(len(p) for p in pooled)
+        elif result.get("latency_ns"):
+            result["latency_source"] = "the client's own lines (one thread)"
+        else:
+            result["latency_source"] = None
+    replicas = [h for h in (run.get("replicas") or sorted(before)) if h in before]
+    steady = run_steadiness((after.get(replicas[0]) or {}).get("samples") if replicas else None, window)
+    reasons = list(validity["reasons"]) + (overlap if result is not None else [])
+    if exclude_unsteady and steady.get("steady") is False:
+        reasons.append("%s's traffic was not steady (%s) and bench_exclude_unsteady is true"
+                       % (replicas[0], ", ".join(steady["flags"])))
     record = dict(run)
     record.update({
-        "valid": validity["valid"],
-        "invalid_reasons": validity["reasons"],
+        "valid": not reasons,
+        "invalid_reasons": reasons,
         "restarted": validity["restarted"],
         "started": min(c.get("started") for c in clients.values()) if clients else None,
         "ended": max(c.get("ended") for c in clients.values()) if clients else None,
+        "window": window,
         "clients": summaries,
+        "client_windows": windows,
         "result": result,
         "xdp_counters": dict((h, xdp_delta((before[h] or {}).get("xdp_counters") or {},
                                            (after.get(h) or {}).get("xdp_counters") or {})) for h in sorted(before)),
-        "cpu": cpu_cost(before, after, result["requests"] if result else None,
+        "cpu": cpu_cost(before, after, window, result["requests"] if result else None, replicas,
                         dict((h, (clients[h] or {}).get("cpu_seconds")) for h in clients)),
+        "steadiness": steady,
         "health": {
             "before": units_before,
             "after": units_after,

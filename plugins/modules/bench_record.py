@@ -18,8 +18,12 @@ description:
     finish), combines the clients, says how the XDP counters moved and what CPU the run cost, and
     judges whether the run counts.
   - A replica's or handler's unit that was not active, stopped, restarted or changed its main
-    process, and a client that timed out, failed, printed no complete summary or resent a request,
-    each make the run invalid; the record keeps it, with the reasons naming the node.
+    process, a client that timed out, failed, printed no complete summary or resent a request, and
+    clients whose measured requests did not all see every client's load (from the window lines
+    the runner stamped), each make the run invalid; the record keeps it, with the reasons naming the node.
+  - The run's latency percentiles are those of every client's samples pooled (their C(latency.raw)),
+    its CPU figures those of the replicas' samplers cut to the clients' measured window, and its
+    steadiness that of the leader's packets over that window.
   - Writes the record to O(dest) whole or not at all, and the files the clients sent back (their
     latency files) to O(files_dir). An action plugin, run on the controller.
 options:
@@ -41,6 +45,10 @@ options:
         C(files) - name to base64 content - which are written to O(files_dir), not into the record).
     type: dict
     required: true
+  exclude_unsteady:
+    description: Exclude a run whose traffic was not steady (a trend, a change of level, a long stall); else it is flagged and kept.
+    type: bool
+    default: false
   files_dir:
     description: Where the clients' files go, as C(<host>-<name>); default O(dest) without C(.json).
     type: path
@@ -101,7 +109,17 @@ restarted:
   type: list
   elements: str
 result:
-  description: The clients combined (requests, seconds, throughput_rps, latency_ns, clients); null unless every client completed.
+  description:
+    - The clients combined (requests, seconds, throughput_rps, clients) with the pooled samples'
+      percentiles (latency_ns) and maximum (max_latency_ns); null unless every client completed.
+  returned: always
+  type: dict
+steadiness:
+  description: Whether the leader's traffic was steady over the measured window (steady, flags, longest_stall_s).
+  returned: always
+  type: dict
+cpu:
+  description: The run's CPU per measured request (leader_us_per_request, followers_us_per_request, their eBPF part, shared_kernel).
   returned: always
   type: dict
 """

@@ -41,3 +41,15 @@ def test_the_clients_files_are_written_beside_the_record_and_left_out_of_it(tmp_
     with open(str(tmp_path / "01-electrode-r1" / "client0-latency.raw"), "rb") as handle:
         assert handle.read() == b"\x01" + b"\x00" * 7
     assert clients == {"client0": {"rc": 0, "log": "x"}, "client1": {"rc": 0, "log": "y"}}
+
+
+def test_the_raw_latency_files_are_read_as_samples():
+    import base64
+    import struct
+
+    from ansible_collections.electrode.cluster.plugins.action.bench_record import raw_samples
+
+    clients = {"client0": {"files": {"latency.raw": base64.b64encode(struct.pack("<3Q", 5, 6, 7) + b"\x01").decode()}},
+               "client1": {"files": {}}, "client2": {}}
+    # A trailing partial sample (a file cut short) is left out; a client without the file has none.
+    assert raw_samples(clients) == {"client0": [5, 6, 7]}

@@ -16,17 +16,16 @@ from ansible_collections.electrode.cluster.plugins.module_utils.bench import (
     client_health,
     client_summary,
     combine_clients,
+    client_windows,
     cpu_cost,
     load_points,
-    median,
-    median_interval,
     percentile,
     provenance_differences,
     provenance_view,
-    ratio_interval,
+    replica_cpu,
     run_record,
     run_validity,
-    verdict,
+    window_problems,
     xdp_counters,
     xdp_delta,
 )
@@ -75,9 +74,11 @@ def test_threads_are_aggregated():
     summary = client_summary(text)
     assert summary["requests"] == 4000 and summary["seconds"] == 4.0 and summary["threads"] == 2
     assert summary["throughput_rps"] == 1000.0
-    # request-weighted: (3000 * 100 + 1000 * 500) / 4000
-    assert summary["latency_ns"] == {"p50": 200, "p90": 300, "p95": 400, "p99": 500}
+    # No mean of the threads' percentiles (a weighted mean would say p50 200 ns, which no request
+    # had): the run's come from the pooled samples; each thread keeps its own.
+    assert summary["latency_ns"] is None
     assert [t["requests"] for t in summary["per_thread"]] == [3000, 1000]
+    assert [t["latency_ns"]["p50"] for t in summary["per_thread"]] == [100, 500]
 
 
 @pytest.mark.parametrize("text,message", [
@@ -104,11 +105,12 @@ def test_clients_combined():
     b = client_summary(block(3000, "2.0", 500, 600, 700, 800) + DONE)
     run = combine_clients([a, b])
     assert run["requests"] == 4000 and run["seconds"] == 2.0 and run["throughput_rps"] == 2000.0
-    assert run["latency_ns"]["p50"] == 400 and run["clients"] == 2
+    # Percentiles of two clients are those of their pooled samples (run_record), never a mean of theirs.
+    assert run["latency_ns"] is None and run["clients"] == 2
+    assert combine_clients([a])["latency_ns"]["p50"] == 100
 
 
-def test_median_and_percentile():
-    assert median([3, 1, 2]) == 2 and median([4, 1, 2, 3]) == 2.5
+def test_percentile():
     samples = list(range(1, 101))
     assert percentile(samples, 0.5) == 51 and percentile(samples, 0.99) == 100
 
@@ -214,35 +216,6 @@ def test_a_unit_not_active_when_the_run_started():
     assert run_validity(before, before, CLEAN_CLIENT)["reasons"] == ["replica1 was failed when the run started"]
 
 
-def test_median_interval_on_fixed_numbers():
-    assert median_interval([5.0]) == (5.0, 5.0, 5.0)
-    point, low, high = median_interval([10, 11, 12, 13, 14])
-    assert point == 12
-    assert 10 <= low < 12 < high <= 14
-    # Deterministic: the same numbers give the same interval.
-    assert median_interval([10, 11, 12, 13, 14]) == (point, low, high)
-    # A wild run widens the interval but barely moves the median.
-    assert median_interval([10, 11, 12, 13, 1400])[0] == 12
-
-
-def test_ratio_interval_and_verdict_on_fixed_numbers():
-    reference = [100, 102, 98, 101, 99]
-    faster = [150, 152, 149, 151, 148]
-    ratio = ratio_interval(reference, faster)
-    assert ratio[0] == pytest.approx(1.5)
-    assert 1.0 < ratio[1] <= ratio[0] <= ratio[2]
-    assert verdict(ratio, 5) == "faster"
-    slower = ratio_interval(reference, [50, 51, 49, 52, 48])
-    assert slower[2] < 1.0 and verdict(slower, 5) == "slower"
-    overlapping = ratio_interval(reference, [95, 105, 100, 90, 110])
-    assert overlapping[1] < 1.0 < overlapping[2]
-    assert verdict(overlapping, 5) == "not distinguishable with 5 runs"
-    # One run says nothing, however far apart.
-    assert verdict(ratio_interval([100], [200]), 1) == "not distinguishable with 1 runs"
-    with pytest.raises(ValueError):
-        ratio_interval([0, 1], [1, 2])
-
-
 def test_xdp_counters_read_once_then_compared_as_numbers():
     before = xdp_counters(VETH_BEFORE)
     assert before["rx_queue_0_xdp_packets"] == 100
@@ -272,70 +245,160 @@ def test_few_repetitions_of_many_cells_spread_each_cell_over_the_run():
     assert second == first[4:] + first[:4]
 
 
-def cpu_reading(replica_ns, handler_ns, softirq_ns, boot=1796245378, handler=True):
-    state = units(handler=handler)
-    state["electrode-replica.service"]["cpu_usage_nsec"] = replica_ns
-    state["electrode-handler.service"]["cpu_usage_nsec"] = handler_ns if handler else None
-    return {"units": state, "cpu": {"user": 0, "nice": 0, "system": 0, "irq": 0, "softirq": softirq_ns, "btime": boot}}
+def mark(when, text, n=0):
+    return [when, PREFIX % (n, "Mark", 1) + text]
 
 
-def test_cpu_per_request_on_fixed_numbers():
-    before = {"replica0": cpu_reading(1000000, 500000, 0), "replica1": cpu_reading(0, 0, 0)}
-    after = {"replica0": cpu_reading(21000000, 2500000, 7000000), "replica1": cpu_reading(10000000, 0, 3000000)}
-    cost = cpu_cost(before, after, 1000, {"client0": 0.5})
-    # replica0: 20 ms of the replica and 2 ms of the handler over 1,000 requests = 22 us each.
-    assert cost["replicas"]["replica0"]["units_ns"] == {"electrode-handler.service": 2000000, "electrode-replica.service": 20000000}
-    assert cost["replicas"]["replica0"]["us_per_request"] == pytest.approx(22.0)
-    assert cost["replicas"]["replica1"]["us_per_request"] == pytest.approx(10.0)
-    assert cost["replica_us_per_request"] == pytest.approx(16.0)
-    assert cost["replicas"]["replica0"]["node_softirq_ns"] == 7000000
+def runner(started, warmups, ends, cooldowns, rc=0, log=None):
+    """A client runner's JSON: the window lines it stamped."""
+    marks = ([mark(t, "Completed warmup period of 1 seconds with 50 requests") for t in warmups]
+             + [mark(t, "Completed 10000 requests in 1.0 seconds") for t in ends]
+             + [mark(t, "Finished cooldown period.") for t in cooldowns])
+    return {"rc": rc, "started": started, "ended": max(cooldowns or ends) + 0.1, "cpu_seconds": 0.5,
+            "log": ONE if log is None else log, "marks": sorted(marks)}
+
+
+def test_windows_of_clients_that_overlap_are_fine():
+    windows = client_windows({"client0": runner(100.0, [101.0], [103.0], [104.0]),
+                              "client1": runner(100.1, [101.1, 101.1], [102.8, 103.2], [103.8, 104.2])})
+    assert windows["client1"]["measured"] == [[101.1, 102.8], [101.1, 103.2]]
+    reasons, window = window_problems(windows)
+    assert reasons == [] and window == [101.0, 103.2]
+
+
+def test_a_client_that_stopped_loading_before_another_finished_measuring_is_named():
+    # client0 finished first and, with no cool-down, stopped sending at +2.5 s; client1 measured until +3.5 s.
+    windows = client_windows({"client0": runner(100.0, [100.0], [102.5], [102.5]),
+                              "client1": runner(100.0, [100.0], [103.5], [103.5])})
+    reasons, window = window_problems(windows)
+    assert reasons == ["client1's measured requests ended at +3.50 s, after client0 stopped sending at +2.50 s: not every "
+                       "measured request saw the same load (raise bench_warmup, which is also the clients' cool-down)"]
+
+
+def test_a_client_that_started_after_another_began_measuring_is_named():
+    windows = client_windows({"client0": runner(100.0, [101.0], [103.0], [104.0]),
+                              "client1": runner(101.5, [102.5], [103.1], [104.5])})
+    assert window_problems(windows)[0] == [
+        "client1 started sending at +1.50 s, after client0's measured requests began at +1.00 s: not every measured "
+        "request saw the same load"]
+
+
+def test_one_client_of_one_thread_always_overlaps_itself():
+    reasons, window = window_problems(client_windows({"client0": runner(100.0, [100.0], [102.0], [102.0])}))
+    assert reasons == [] and window == [100.0, 102.0]
+    assert window_problems({}) == ([], None)
+
+
+def sampler(points, bpf_stats="node", ticks=100):
+    """electrode_state's samples: (t, replica unit ns, xdp run_time_ns, xdp run_cnt, softirq ticks, packets)."""
+    samples = []
+    for t, unit_ns, xdp_ns, xdp_runs, softirq, packets in points:
+        samples.append({"t": t, "cpu": {"user": 0, "nice": 0, "system": 0, "irq": 0, "softirq": softirq},
+                        "units": {"electrode-replica.service": {"ns": unit_ns, "source": "process"}},
+                        "bpf": {"7": {"type": "xdp", "run_time_ns": xdp_ns, "run_cnt": xdp_runs}} if xdp_ns is not None else {},
+                        "net": {"rx_packets": packets, "tx_packets": 0}})
+    return {"header": {"bpf_stats": bpf_stats, "ticks": ticks}, "samples": samples, "error": None}
+
+
+def test_replica_cpu_is_cut_at_the_measured_window():
+    # 10 ms of the unit and 1 ms of XDP for every second; 1,000 requests measured over [1, 3].
+    points = [(t, 10000000 * t, 1000000 * t, 3000 * t, 10 * t, 4000 * t) for t in range(0, 5)]
+    figures = replica_cpu(sampler(points), [1.0, 3.0], 1000)
+    assert figures["units_us"] == {"electrode-replica.service": pytest.approx(20.0)}
+    assert figures["bpf"] == {"xdp": {"us": pytest.approx(2.0), "runs": pytest.approx(6.0)}}
+    assert figures["bpf_us"] == pytest.approx(2.0)
+    # 10 ticks of softirq a second at 100 ticks a second: 0.2 s over the window, 200 us a request.
+    assert figures["node_softirq_us"] == pytest.approx(200.0) and figures["node_busy_us"] == pytest.approx(200.0)
+    # Between samples, the counters are read by interpolation.
+    assert replica_cpu(sampler(points), [1.5, 2.5], 1000)["units_us"]["electrode-replica.service"] == pytest.approx(10.0)
+
+
+def test_ebpf_time_without_statistics_is_unknown_not_zero():
+    points = [(t, 10000000 * t, 0, 0, 0, 0) for t in range(0, 4)]
+    figures = replica_cpu(sampler(points, bpf_stats="off: BPF_ENABLE_STATS: Operation not permitted"), [1.0, 2.0], 100)
+    assert figures["bpf"] == {"xdp": {"us": None, "runs": None}} and figures["bpf_us"] is None
+    assert "Operation not permitted" in figures["bpf_stats"]
+    # No samples over the window: no figures, and why.
+    empty = replica_cpu({"header": {}, "samples": [], "error": None}, [1.0, 2.0], 100)
+    assert empty["units_us"] == {} and empty["error"] == "no samples over the measured window"
+
+
+def test_cpu_of_the_leader_and_the_followers():
+    leader = sampler([(t, 20000000 * t, 2000000 * t, 3000 * t, 10 * t, 0) for t in range(0, 4)])
+    follower = sampler([(t, 10000000 * t, 1000000 * t, 1000 * t, 10 * t, 0) for t in range(0, 4)])
+    after = {"replica0": {"cpu": {"btime": 7}, "samples": leader}, "replica1": {"cpu": {"btime": 7}, "samples": follower},
+             "replica2": {"cpu": {"btime": 7}, "samples": follower}}
+    cost = cpu_cost({}, after, [1.0, 2.0], 1000, ["replica0", "replica1", "replica2"], {"client0": 0.5})
+    # One kernel: a replica's figure is its units' time plus its eBPF programs'.
+    assert cost["shared_kernel"] is True and cost["leader"] == "replica0"
+    assert cost["leader_us_per_request"] == pytest.approx(22.0) and cost["followers_us_per_request"] == pytest.approx(11.0)
+    assert cost["leader_bpf_us_per_request"] == pytest.approx(2.0) and cost["followers_bpf_us_per_request"] == pytest.approx(1.0)
     assert cost["client_us_per_request"] == {"client0": pytest.approx(500.0)}
-    # Both report one kernel boot time: one kernel, the machine's times.
-    assert cost["shared_kernel"] is True
+    # A kernel of its own each: a replica's figure is its node's busy time (which holds the eBPF time).
+    for host, boot in (("replica0", 1), ("replica1", 2), ("replica2", 3)):
+        after[host]["cpu"] = {"btime": boot}
+    cost = cpu_cost({}, after, [1.0, 2.0], 1000, ["replica0", "replica1", "replica2"])
+    assert cost["shared_kernel"] is False and cost["leader_us_per_request"] == pytest.approx(100.0)
 
 
-def test_cpu_of_the_main_processes_where_systemd_has_no_accounting():
-    before = {"replica0": cpu_reading(None, None, 0)}
-    after = {"replica0": cpu_reading(None, None, 0)}
-    for reading, ns in ((before, 1000000), (after, 6000000)):
-        for unit in reading["replica0"]["units"].values():
-            unit["process_cpu_nsec"] = ns
-    cost = cpu_cost(before, after, 1000)
-    assert cost["replicas"]["replica0"]["source"] == "process"
-    assert cost["replicas"]["replica0"]["us_per_request"] == pytest.approx(10.0)
-
-
-def test_cpu_without_accounting_is_none_never_zero():
-    before = {"replica0": cpu_reading(None, None, 0)}
-    after = {"replica0": cpu_reading(None, None, 0)}
-    cost = cpu_cost(before, after, 1000)
-    assert cost["replicas"]["replica0"]["us_per_request"] is None and cost["replica_us_per_request"] is None
-    # A baseline has no handler unit: it is left out, not counted as 0.
-    before = {"replica0": cpu_reading(0, None, 0, handler=False)}
-    after = {"replica0": cpu_reading(4000000, None, 0, handler=False)}
-    assert cpu_cost(before, after, 100)["replicas"]["replica0"]["units_ns"] == {"electrode-replica.service": 4000000}
-    assert cpu_cost(before, after, None)["replica_us_per_request"] is None
+def record_readings(leader_packets):
+    reading = {"replica0": {"units": units(), "xdp_counters": {"rx_queue_0_xdp_packets": 5}},
+               "replica1": {"units": units(), "xdp_counters": {}}}
+    after = {"replica0": {"units": units(), "xdp_counters": {"rx_queue_0_xdp_packets": 1005}, "cpu": {"btime": 7},
+                          "journal": {"lines": ["a", "b"], "warnings": ["b"]},
+                          "samples": sampler([(10.0 + k / 10.0, 1000000 * k, 0, 0, k, p) for k, p in enumerate(leader_packets)])},
+             "replica1": {"units": units(), "xdp_counters": {}, "cpu": {"btime": 7},
+                          "samples": sampler([(10.0 + k / 10.0, 500000 * k, 0, 0, k, 0) for k in range(len(leader_packets))])}}
+    return reading, after
 
 
 def test_a_run_record_judges_and_combines():
-    reading = {"replica0": dict(cpu_reading(0, 0, 0), xdp_counters={"rx_queue_0_xdp_packets": 5}),
-               "replica1": dict(cpu_reading(0, 0, 0), xdp_counters={})}
-    after = {"replica0": dict(cpu_reading(4000000, 1000000, 0), xdp_counters={"rx_queue_0_xdp_packets": 1005},
-                              journal={"lines": ["a", "b"], "warnings": ["b"]}),
-             "replica1": dict(cpu_reading(3000000, 0, 0), xdp_counters={})}
-    clients = {"client0": {"rc": 0, "started": 10.0, "ended": 12.0, "cpu_seconds": 0.1, "log": ONE}}
-    record = run_record({"run": "01-e-r1", "variant": "e", "threads": 1}, reading, after, clients)
+    reading, after = record_readings([1000 * k for k in range(30)])
+    clients = {"client0": runner(10.0, [10.5], [12.5], [13.0])}
+    samples = {"client0": [50000] * 970 + [5000000] * 30}
+    record = run_record({"run": "01-e-r1", "variant": "e", "threads": 1, "replicas": ["replica0", "replica1"]},
+                        reading, after, clients, samples)
     assert record["run"] == "01-e-r1" and record["threads"] == 1
     assert record["valid"] is True and record["invalid_reasons"] == []
     assert record["result"]["requests"] == 10000 and record["clients"]["client0"]["rc"] == 0
+    # The run's percentiles are the samples', not the client's lines.
+    assert record["result"]["latency_ns"] == {"p50": 50000, "p90": 50000, "p95": 50000, "p99": 5000000}
+    assert record["result"]["max_latency_ns"] == 5000000 and record["result"]["latency_source"] == "pooled samples (1000)"
+    assert record["window"] == [10.5, 12.5]
     assert record["xdp_counters"] == {"replica0": {"rx_queue_0_xdp_packets": 1000}, "replica1": {}}
-    assert record["cpu"]["replicas"]["replica0"]["us_per_request"] == pytest.approx(0.5)
-    assert (record["started"], record["ended"]) == (10.0, 12.0)
+    # 10 ms of replica0's unit a second over 2 s, 10,000 requests: 2 us each.
+    assert record["cpu"]["leader_us_per_request"] == pytest.approx(2.0)
+    assert record["steadiness"]["steady"] is True
+    assert (record["started"], record["ended"]) == (10.0, 13.1)
     assert record["logs"]["services"]["replica0"] == "a\nb" and record["health"]["warnings"]["replica0"] == ["b"]
 
 
+def test_a_run_record_of_clients_that_did_not_overlap_is_invalid():
+    reading, after = record_readings([1000 * k for k in range(30)])
+    clients = {"client0": runner(10.0, [10.0], [11.0], [11.0]), "client1": runner(10.0, [10.0], [12.0], [12.0])}
+    record = run_record({"run": "03", "replicas": ["replica0", "replica1"]}, reading, after, clients,
+                        {"client0": [1, 2], "client1": [3, 4]})
+    assert record["valid"] is False and len(record["invalid_reasons"]) == 1
+    assert record["invalid_reasons"][0].startswith("client1's measured requests ended at +2.00 s, after client0 stopped")
+    assert record["result"]["latency_ns"]["p50"] == 3
+
+
+def test_an_unsteady_run_is_flagged_and_kept_unless_asked():
+    # The leader's traffic stops for a second in the middle of the measured window.
+    packets = [1000 * k for k in range(12)] + [11000] * 10 + [11000 + 1000 * k for k in range(1, 9)]
+    reading, after = record_readings(packets)
+    clients = {"client0": runner(10.0, [10.0], [12.9], [12.9])}
+    record = run_record({"run": "04", "replicas": ["replica0", "replica1"]}, reading, after, clients, {"client0": [1]})
+    assert record["valid"] is True and record["steadiness"]["steady"] is False
+    assert record["steadiness"]["flags"][0].startswith("stall 1.0")
+    record = run_record({"run": "04", "replicas": ["replica0", "replica1"]}, reading, after, clients, {"client0": [1]},
+                        exclude_unsteady=True)
+    assert record["valid"] is False
+    assert record["invalid_reasons"][0].startswith("replica0's traffic was not steady (stall 1.0")
+
+
 def test_a_run_record_of_a_client_that_resent_is_invalid_with_no_result_lost():
-    reading = {"replica0": cpu_reading(0, 0, 0)}
+    reading = {"replica0": {"units": units()}}
     resent = PREFIX % (3, "ResendRequest", 80) + "Client timeout; resending request\n" + ONE
     stopped = {"client0": {"rc": 124, "started": 1.0, "ended": 9.0, "cpu_seconds": 0.2, "log": "no summary\n"},
                "client1": {"rc": 0, "started": 1.0, "ended": 3.0, "cpu_seconds": 0.2, "log": resent}}
