@@ -1,138 +1,32 @@
 # -*- coding: utf-8 -*-
 # Copyright: electrode.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Compare two or more results folders of bench.yml (e.g. the lab and a CloudLab run, or a tree
-today and last month): one table and one plot of every experiment's cells side by side, and where
-their provenance differs (hardware, kernel, NIC settings, f, each variant's source and commit, the
-parameters). Writes OUT/compare.txt, OUT/compare.csv and OUT/compare.png and prints the table.
+"""Compare two or more results folders of bench.yml: one table and plot, and where their provenance
+differs (plugins/plugin_utils/bench_compare.py). From a checkout set up by scripts/setup.sh, or an
+installed collection:
 
-    bench_compare.py RESULTS_DIR RESULTS_DIR... [--out OUT]      (OUT: ./results/<UTC time>-compare)
+    .venv/bin/python roles/bench/files/bench_compare.py RESULTS_DIR RESULTS_DIR... [--out OUT]
 """
-import argparse
-import csv
 import os
 import sys
-import time
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench_report  # noqa: E402 (beside this script; it loads the collection's statistics)
-
-stats = bench_report.stats
 
 
-def experiment(folder):
-    runs = bench_report.load_runs(folder)
-    builds = {}
-    for run in runs:
-        builds.setdefault(run["variant"], run.get("build") or {})
-    return {
-        "folder": folder,
-        "runs": runs,
-        "summary": bench_report.summarise(runs),
-        "fixture": bench_report.is_fixture(runs),
-        "view": stats.provenance_view(runs[0]["provenance"], builds),
-    }
-
-
-def labels_of(folders):
-    """Short, distinct labels: each folder's name, or its path where names repeat."""
-    names = [os.path.basename(os.path.normpath(f)) for f in folders]
-    return names if len(set(names)) == len(names) else [os.path.normpath(f) for f in folders]
-
-
-def table(experiments):
-    lines = []
-    header = ["experiment", "variant", "load", "kept", "req/s", "median us", "p99 us", "CPU us/req/replica"]
-    rows = []
-    for label, exp in experiments.items():
-        for row in exp["summary"]:
-            rows.append([label + (" (fixture)" if exp["fixture"] else ""), row["variant"], row["load"],
-                         "%d/%d" % (row["kept"], row["runs"]), bench_report._interval(row["throughput_rps"]),
-                         bench_report._interval(row["p50"]), bench_report._interval(row["p99"]),
-                         bench_report._interval(row["cpu"])])
-    lines += ["median of the kept runs [95% bootstrap interval over runs]; load: clients per node (-t) x client nodes", ""]
-    lines += bench_report._columns(header, rows, keys=3)
-    differences = stats.provenance_differences(dict((label, exp["view"]) for label, exp in experiments.items()))
-    lines += ["", "provenance that differs (%d):" % len(differences) if differences else "provenance: no difference"]
-    for key, values in differences:
-        lines.append("  %s: %s" % (key, "; ".join("%s=%s" % (label, _short(values[label])) for label in experiments)))
-    return "\n".join(line.rstrip() for line in lines) + "\n", differences
-
-
-def _short(value):
-    text = "-" if value is None else str(value)
-    return text if len(text) <= 48 else text[:45] + "..."
-
-
-def write_csv(path, experiments):
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["experiment", "folder", "fixture", "variant", "threads", "client_nodes", "runs", "kept",
-                         "throughput_rps_median", "throughput_rps_ci_low", "throughput_rps_ci_high",
-                         "p50_us_median", "p50_us_ci_low", "p50_us_ci_high", "p99_us_median", "p99_us_ci_low",
-                         "p99_us_ci_high", "replica_cpu_us_per_request_median", "commit", "source"])
-        for label, exp in experiments.items():
-            for row in exp["summary"]:
-                figures = [row["throughput_rps"], row["p50"], row["p99"]]
-                writer.writerow([label, exp["folder"], exp["fixture"], row["variant"], row["threads"], row["clients"],
-                                 row["runs"], row["kept"]]
-                                + [("%.2f" % v if f else "") for f in figures for v in (f or (0, 0, 0))]
-                                + [("%.2f" % row["cpu"][0]) if row["cpu"] else "", row["commit"], row["source"]])
-
-
-def plot(path, experiments):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    cells = [(label, row) for label, exp in experiments.items() for row in exp["summary"] if row["throughput_rps"]]
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    color = dict((label, colors[i % len(colors)]) for i, label in enumerate(experiments))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5.2))
-    for i, (label, row) in enumerate(cells):
-        med, low, high = row["throughput_rps"]
-        left.bar(i, med, color=color[label], yerr=[[med - low], [high - med]], capsize=5)
-        p50 = row["p50"]
-        right.bar(i, p50[0], color=color[label], yerr=[[p50[0] - p50[1]], [p50[2] - p50[0]]], capsize=5)
-    ticks = ["%s\n%s" % (row["variant"], row["load"]) for label, row in cells]
-    for axis in (left, right):
-        axis.set_xticks(range(len(cells)))
-        axis.set_xticklabels(ticks, fontsize=7, rotation=30, ha="right")
-    left.set_ylabel("throughput (requests/s)")
-    left.set_title("Throughput: median and 95% interval of kept runs", fontsize=10)
-    right.set_ylabel("median latency (us)")
-    right.set_title("Median latency: median and 95% interval of kept runs", fontsize=10)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=color[label]) for label in experiments]
-    names = ["%s%s" % (label, " (TEST FIXTURE, NOT ELECTRODE)" if exp["fixture"] else "") for label, exp in experiments.items()]
-    left.legend(handles, names, fontsize=7, loc="upper left")
-    fig.suptitle("Experiments compared (their provenance differences are in compare.txt)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("folders", nargs="+", help="results folders of bench.yml (each with runs/*.json)")
-    parser.add_argument("--out", help="where to write compare.txt, compare.csv and compare.png")
-    args = parser.parse_args(argv)
-    if len(args.folders) < 2:
-        parser.error("give two or more results folders to compare")
-    missing = [f for f in args.folders if not os.path.isdir(os.path.join(f, "runs"))]
-    if missing:
-        parser.error("not a results folder of bench.yml (no runs/ in it): %s" % ", ".join(missing))
-    experiments = dict(zip(labels_of(args.folders), [experiment(f) for f in args.folders]))
-    out = args.out or os.path.join("results", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-compare")
-    if not os.path.isdir(out):
-        os.makedirs(out)
-    text = table(experiments)[0]
-    with open(os.path.join(out, "compare.txt"), "w") as handle:
-        handle.write(text)
-    write_csv(os.path.join(out, "compare.csv"), experiments)
-    plot(os.path.join(out, "compare.png"), experiments)
-    sys.stdout.write(text)
-    sys.stdout.write("\ncompared: %s (compare.txt, compare.csv, compare.png)\n" % out)
+def _collections_root():
+    """The folder above ansible_collections/electrode/cluster: the installed collection's, or the
+    checkout's .ansible/collections (scripts/setup.sh links the checkout there)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    collection = os.path.dirname(os.path.dirname(here))
+    parts = collection.split(os.sep)
+    if parts[-3:-2] == ["ansible_collections"]:
+        return os.sep.join(parts[:-3])
+    linked = os.path.join(collection, ".ansible", "collections")
+    if os.path.isdir(os.path.join(linked, "ansible_collections", "electrode", "cluster")):
+        return linked
+    sys.exit("bench_compare: run it from an installed collection or a checkout set up by scripts/setup.sh")
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, _collections_root())
+    from ansible_collections.electrode.cluster.plugins.plugin_utils.bench_compare import main
+
     main()

@@ -1,44 +1,53 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The bench's printed table (roles/bench/files/bench_report.py) stays within 92 columns, the
-width left by Ansible's indent of 8 in a 100-column terminal, whatever the figures: a slow
-machine's wide latency intervals split the table rather than widen it."""
+"""The bench's report (plugins/plugin_utils/bench_report.py, bench_plots.py, the bench_report
+action and its page template): cells and paired comparisons from run records, intervals that say
+what they cover, a table within 92 columns (the width left by Ansible's indent of 8 in a
+100-column terminal) whatever the figures, and every file written from one results folder."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import importlib.util
+import csv
+import json
 import os
 import re
+import struct
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+import pytest
 
+from ansible_collections.electrode.cluster.plugins.action.bench_report import write_report
+from ansible_collections.electrode.cluster.plugins.plugin_utils import bench_compare
+from ansible_collections.electrode.cluster.plugins.plugin_utils import bench_report as report
 
-def _report():
-    spec = importlib.util.spec_from_file_location("bench_report", os.path.join(ROOT, "roles", "bench", "files", "bench_report.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-report = _report()
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..")
+TEMPLATE = os.path.join(ROOT, "roles", "bench", "templates", "report.html.j2")
 
 
-def _runs(scale, reference="baseline"):
-    """Two variants, two repetitions each; latencies and CPU grow with ``scale``."""
+def _runs(scale=1.0, reference="baseline", repetitions=2, gain=1.0, excluded=(), source="/src/electrode"):
+    """Two variants interleaved; latencies and CPU grow with ``scale``; the other variant's
+    throughput is ``gain`` times the reference's in each repetition, with a little noise."""
     provenance = {"name": "width", "f": 1, "replicas": ["replica0", "replica1", "replica2"], "clients": ["client0"],
-                  "parameters": {"requests": 1000, "repetitions": 2, "threads": [1]},
+                  "parameters": {"requests": 1000, "repetitions": repetitions, "threads": [1], "warmup": 1},
                   "variants": [reference, "electrode"]}
     runs = []
-    for order, (variant, repetition) in enumerate([(v, r) for r in (1, 2) for v in provenance["variants"]], 1):
-        factor = scale * (1 + order)
+    pairs = [(v, r) for r in range(1, repetitions + 1) for v in provenance["variants"]]
+    for order, (variant, repetition) in enumerate(pairs, 1):
+        factor = scale * (1 + 0.01 * repetition)  # latencies and CPU: the same in both runs of a pair
+        throughput = 1234.5 * scale * (1 + 0.01 * ((order * 7) % 5)) * (gain if variant == "electrode" else 1.0)
+        run_id = "%02d-%s-r%d" % (order, variant, repetition)
         runs.append({
-            "run": "%02d-%s-t1-r%d" % (order, variant, repetition), "order": order, "variant": variant,
-            "threads": 1, "client_nodes": 1, "repetition": repetition, "features": [], "accelerated": variant == "electrode",
-            "provenance": provenance, "build": {"source": "/src/electrode"},
-            "result": {"throughput_rps": 1234.5 * factor, "requests": 1000, "seconds": 1.0,
-                       "latency_ns": dict((p, 1000.0 * 123456.7 * factor * (i + 1)) for i, p in enumerate(report.PERCENTILES))},
-            "cpu": {"replica_us_per_request": 2345.6 * factor},
+            "run": run_id, "order": order, "variant": variant, "threads": 1, "client_nodes": 1, "repetition": repetition,
+            "features": [], "accelerated": variant == "electrode", "provenance": provenance, "build": {"source": source},
+            "valid": run_id not in excluded, "invalid_reasons": ["replica2 restarted during the run"] if run_id in excluded else [],
+            "result": {"throughput_rps": throughput, "requests": 1000, "seconds": 1.0, "max_latency_ns": 9e6 * factor,
+                       "latency_ns": dict((p, 1000.0 * 123.4567 * factor * (i + 1)) for i, p in enumerate(report.PERCENTILES))},
+            "cpu": {"leader_us_per_request": 23.456 * factor, "followers_us_per_request": 12.3 * factor,
+                    "leader_bpf_us_per_request": 0.4, "shared_kernel": True, "leader": "replica0",
+                    "replicas": {"replica0": {"role": "leader", "units_us": {"electrode-replica.service": 23.0 * factor},
+                                              "bpf": {"xdp": {"us": 0.4, "runs": 3.0}}, "node_softirq_us": 5.0,
+                                              "node_busy_us": 50.0, "bpf_stats": "node"}}},
+            "steadiness": {"steady": order != 3, "flags": [] if order != 3 else ["stall 0.60 s"], "longest_stall_s": 0.6},
             "xdp_counters": {"replica0": {"xdp_packets": 10 * order}},
         })
     return runs
@@ -46,14 +55,13 @@ def _runs(scale, reference="baseline"):
 
 def _table(scale, reference="baseline"):
     runs = _runs(scale, reference)
-    return report.table(report.summarise(runs), runs)
+    return report.table(report.summarise(runs, confidence=0.5), runs)
 
 
 def test_the_table_fits_in_92_columns_with_small_figures_in_one_piece():
     text = _table(0.001)
     assert max(len(line) for line in text.splitlines()) <= 92
-    headers = [line for line in text.splitlines() if line.startswith("variant ")]
-    assert len(headers) == 1 and "CPU us/req" in headers[0]
+    assert any(line.startswith("variant ") and "req/s" in line for line in text.splitlines())
 
 
 def test_a_long_variant_name_is_shown_whole_up_to_24_characters():
@@ -69,7 +77,7 @@ def test_wide_figures_split_the_table_and_every_column_is_still_shown():
     headers = [line for line in lines if line.startswith("variant ")]
     assert len(headers) >= 2
     shown = " ".join(headers)
-    for column in ("load", "kept", "req/s", "median us", "p99 us", "CPU us/req"):
+    for column in ("load", "kept", "req/s", "median us", "p99 us", "CPU us/req leader", "followers", "steady"):
         assert column in shown
     # Each part repeats the variant and the load, so a row can be read on its own.
     assert all("load" in header for header in headers)
@@ -77,5 +85,91 @@ def test_wide_figures_split_the_table_and_every_column_is_still_shown():
 
 
 def test_columns_keep_their_keys_in_each_part():
-    lines = report._columns(["a", "b", "c", "d"], [["1", "2", "x" * 50, "y" * 50]], width=60)
+    lines = report.columns(["a", "b", "c", "d"], [["1", "2", "x" * 50, "y" * 50]], width=60)
     assert lines == ["a  b  c", "1  2  " + "x" * 50, "", "a  b  d", "1  2  " + "y" * 50]
+
+
+@pytest.mark.parametrize("values, text", [
+    ([1000.0, 1100.0, 900.0, 1050.0, 950.0, 1020.0], "1010 [900-1100]"),
+    ([1000.0, 1100.0, 900.0, 1050.0], "1025 (range 900-1100, 87.5%)"),
+    ([1000.0, 1100.0, 900.0], "1000 (range 900-1100, 75%)"),
+    ([1234.0], "1234 (1 run)"),
+])
+def test_an_interval_says_what_it_covers_never_95_percent_it_does_not_hold(values, text):
+    from ansible_collections.electrode.cluster.plugins.module_utils.bench_stats import median_interval
+    assert report.interval_text(median_interval(values)) == text
+
+
+def test_seven_repetitions_give_intervals_and_a_verdict_and_an_excluded_run_breaks_its_pair():
+    runs = _runs(repetitions=7, gain=1.3, excluded=("04-electrode-r2",))
+    summary = report.summarise(runs)
+    reference, other = summary["cells"]
+    assert (reference["kept"], other["kept"]) == (7, 6)
+    assert reference["throughput_rps"]["holds"] and reference["throughput_rps"]["coverage"] >= 0.95
+    assert other["excluded"] == [("04-electrode-r2", "replica2 restarted during the run")]
+    (compared,) = summary["comparisons"]
+    assert compared["verdict"] == "faster" and compared["throughput"]["pairs"] == 6
+    assert compared["throughput"]["ratio"] == pytest.approx(1.3, rel=0.02)
+    assert compared["latency"]["verdict"] == "same within 2%"
+    # The unsteady run is counted and named.
+    assert reference["unsteady"] == [("03-baseline-r2", "stall 0.60 s")] and reference["steady_known"] == 7
+
+
+def test_too_few_repetitions_say_so_in_the_verdict():
+    summary = report.summarise(_runs(repetitions=3, gain=1.3))
+    assert summary["comparisons"][0]["verdict"] == "too few runs (3 pairs, needs 6)"
+    assert report.interval_text(summary["cells"][0]["throughput_rps"]).endswith("75%)")
+
+
+def test_comparisons_of_an_experiment_are_corrected_together_and_chosen_by_the_experiment():
+    runs = _runs(repetitions=8, gain=1.3)
+    for run in list(runs):
+        runs.append(dict(run, variant="other", run=run["run"].replace("electrode", "other"), order=run["order"] + 100))
+    runs[0]["provenance"]["variants"] = ["baseline", "electrode", "other"]
+    summary = report.summarise(runs)
+    assert [(c["variant"], c["reference"]) for c in summary["comparisons"]] == [("electrode", "baseline"), ("other", "baseline")]
+    assert summary["comparisons"][0]["confidence"] == pytest.approx(0.975)
+    chosen = report.summarise(runs, comparisons=[["other", "electrode"]])
+    assert [(c["variant"], c["reference"], c["confidence"]) for c in chosen["comparisons"]] == [("other", "electrode", 0.95)]
+
+
+def test_the_whole_report_is_written_from_a_results_folder(tmp_path):
+    results = tmp_path / "20261204T000000Z-demo"
+    (results / "runs").mkdir(parents=True)
+    for run in _runs(repetitions=6, gain=1.2, source="/x/tests/fixtures/electrode"):
+        run["logs"] = {"client": {"client0": "client <log>"}, "services": {"replica0": "ok"}}
+        (results / "runs" / (run["run"] + ".json")).write_text(json.dumps(run))
+        folder = results / "runs" / run["run"]
+        folder.mkdir()
+        (folder / "client0-latency.raw").write_bytes(struct.pack("<3Q", 50000, 60000, 70000))
+    text, summary = write_report(str(results), TEMPLATE, incomplete="2 runs not done: replica2 unreachable")
+    for name in ("runs.csv", "summary.csv", "comparisons.csv", "summary.txt", "summary.json", "bench.png", "curve.png",
+                 "latency-cdf.png", "report.html", "runs/01-baseline-r1/client0-client.log"):
+        assert (results / name).exists(), name
+    assert [line for line in text.splitlines() if line.startswith("INCOMPLETE: ")] == [
+        "INCOMPLETE: 2 runs not done: replica2 unreachable"]
+    page = (results / "report.html").read_text()
+    # Autoescaped, the fixture named, the incomplete experiment named, every plot embedded.
+    assert "client &lt;log&gt;" not in page and "TEST FIXTURE, NOT ELECTRODE" in page
+    assert 'id="incomplete"' in page and page.count("data:image/png;base64,") == 3
+    assert json.loads((results / "summary.json").read_text())["comparisons"][0]["verdict"] == summary["comparisons"][0]["verdict"]
+    rows = list(csv.DictReader(open(str(results / "comparisons.csv"))))
+    assert rows[0]["variant"] == "electrode" and rows[0]["verdict"] == "faster"
+    cells = list(csv.DictReader(open(str(results / "summary.csv"))))
+    assert float(cells[0]["throughput_rps_coverage"]) >= 0.95
+
+
+def test_two_results_folders_are_compared(tmp_path, capsys):
+    folders = []
+    for name, source in (("a", "/src/one"), ("b", "/src/two")):
+        folder = tmp_path / name
+        (folder / "runs").mkdir(parents=True)
+        for run in _runs(repetitions=2, source=source):
+            (folder / "runs" / (run["run"] + ".json")).write_text(json.dumps(run))
+        folders.append(str(folder))
+    bench_compare.main(folders + ["--out", str(tmp_path / "out")])
+    printed = capsys.readouterr().out
+    assert "provenance that differs (2):" in printed
+    assert "variants.baseline.source: a=/src/one; b=/src/two" in printed
+    assert (tmp_path / "out" / "compare.png").exists() and (tmp_path / "out" / "compare.csv").exists()
+    assert re.search(r"^a +baseline +1x1 +2/2", printed, re.M)
