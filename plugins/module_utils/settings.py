@@ -19,6 +19,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.electrode.cluster.plugins.module_utils.bench_stats import adjusted_confidence, runs_needed
 from ansible_collections.electrode.cluster.plugins.module_utils.electrode_source import FEATURES, feature_problems
 from ansible_collections.electrode.cluster.plugins.module_utils.nic import cpu_list_problems
 
@@ -229,6 +230,81 @@ def _counts(settings, name, most=None, most_what=""):
     return []
 
 
+def _float(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def comparison_pairs(settings):
+    """The experiment's comparisons as [variant, reference] pairs: bench_comparisons, or each
+    variant against the first."""
+    names = [v.get("name") for v in settings.get("bench_variants") or [] if isinstance(v, dict)]
+    if settings.get("bench_comparisons") is not None:
+        return [list(pair) for pair in settings["bench_comparisons"] if isinstance(pair, (list, tuple))]
+    return [[name, names[0]] for name in names[1:]]
+
+
+def minimum_repetitions(settings):
+    """The fewest repetitions that give every interval and verdict of the experiment at
+    bench_confidence: a cell's median needs 6 runs at 95%, and m comparisons (each pair of
+    bench_comparisons at each load point) each need the pairs of confidence 1 - (1 - c)/m."""
+    confidence = float(settings.get("bench_confidence"))
+    loads = 1
+    for name in ("bench_threads", "bench_clients"):
+        value = settings.get(name)
+        loads *= len(value) if isinstance(value, list) and value else 1
+    count = len(comparison_pairs(settings)) * loads
+    needed = max(runs_needed(confidence), runs_needed(adjusted_confidence(confidence, count)) if count else 0)
+    return needed
+
+
+def _statistics(settings):
+    """bench_confidence, bench_equivalence_margin, bench_comparisons, bench_ci_target and
+    bench_max_repetitions, and whether bench_repetitions can give an interval at the confidence."""
+    problems = []
+    confidence = _float(settings.get("bench_confidence"))
+    if confidence is None or not 0 < confidence < 1:
+        problems.append("bench_confidence must lie between 0 and 1 (got %s)." % settings.get("bench_confidence"))
+    margin = _float(settings.get("bench_equivalence_margin"))
+    if margin is None or not 0 <= margin < 0.5:
+        problems.append("bench_equivalence_margin must be 0 or more and below 0.5 (got %s): 0.02 calls a difference "
+                        "of less than 2%% the same." % settings.get("bench_equivalence_margin"))
+    names = [v.get("name") for v in settings.get("bench_variants") or [] if isinstance(v, dict)]
+    comparisons = settings.get("bench_comparisons")
+    if comparisons is not None:
+        bad = [c for c in comparisons if not isinstance(c, (list, tuple)) or len(c) != 2 or c[0] == c[1]]
+        unknown = sorted(set(n for c in comparisons if isinstance(c, (list, tuple)) for n in c if n not in names))
+        if bad or not comparisons:
+            problems.append("bench_comparisons must list [variant, reference] pairs of two different variants (got %s)."
+                            % (comparisons,))
+        if unknown:
+            problems.append("bench_comparisons names %s, which bench_variants does not have (it has %s)."
+                            % (", ".join(str(n) for n in unknown), ", ".join(str(n) for n in names)))
+    target = settings.get("bench_ci_target")
+    if target is not None and (_float(target) is None or not 0 < _float(target) < 1):
+        problems.append("bench_ci_target must lie between 0 and 1, e.g. 0.05 for intervals within 5%% of their median "
+                        "(got %s), or be null." % target)
+    repetitions, most = _int(settings.get("bench_repetitions")), _int(settings.get("bench_max_repetitions"))
+    if target is not None and repetitions is not None and (most is None or most < repetitions):
+        problems.append("bench_max_repetitions (%s) must be at least bench_repetitions (%d) for bench_ci_target."
+                        % (settings.get("bench_max_repetitions"), repetitions))
+    if confidence is None or not 0 < confidence < 1 or repetitions is None or repetitions < 1:
+        return problems
+    needed = runs_needed(confidence)
+    if repetitions < needed:
+        problems.append(
+            "bench_repetitions is %d: no interval reaches bench_confidence %s with fewer than %d runs per cell; set "
+            "bench_repetitions to %d or more (%d to allow bench_max_invalid %s exclusion(s); an experiment of several "
+            "comparisons needs more for its verdicts, which otherwise say \"too few runs\"), or lower bench_confidence."
+            % (repetitions, settings.get("bench_confidence"), needed, needed,
+               needed + (_int(settings.get("bench_max_invalid")) or 0), settings.get("bench_max_invalid")))
+    return problems
+
+
 def bench(settings, node):
     problems = _positive(settings, ["bench_requests", "bench_repetitions", "bench_timeout"])
     problems += _counts(settings, "bench_threads")
@@ -248,6 +324,7 @@ def bench(settings, node):
     if not _NAME.match(str(settings.get("bench_name", ""))):
         problems.append("bench_name must be letters, digits, '.', '_' or '-' (got %s)." % settings.get("bench_name"))
     problems += variant_problems(settings.get("bench_variants") or [], node.get("tree_problem"))
+    problems += _statistics(settings)
     cpus = settings.get("bench_client_cpus") or ""
     if cpus and node.get("online_cpus") and node.get("role") == "client":
         problems += ["bench_client_cpus: %s" % p for p in cpu_list_problems(str(cpus), node["online_cpus"])]

@@ -13,7 +13,7 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.electrode.cluster.plugins.module_utils.settings import variant_problems
+from ansible_collections.electrode.cluster.plugins.module_utils.settings import role_problems, variant_problems
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..")
 EXAMPLES = sorted(glob.glob(os.path.join(ROOT, "examples", "bench", "*.yml")))
@@ -34,6 +34,14 @@ def test_an_example_says_its_question_and_answer_and_passes_the_rules(path):
     variants = [dict((k, v) for k, v in variant.items() if not (isinstance(v, str) and "{{" in v))
                 for variant in settings["bench_variants"]]
     assert variant_problems(variants) == []
+    # The whole rule table on the example over the role's defaults: enough repetitions for its own
+    # comparisons at the default confidence, and for one excluded run per cell.
+    with open(os.path.join(ROOT, "roles", "bench", "defaults", "main.yml")) as handle:
+        merged = dict(yaml.safe_load(handle), bench_protocol="vr", **dict((k, v) for k, v in settings.items()))
+    merged["bench_variants"] = variants
+    assert role_problems("bench", merged, {"client_count": 1}) == []
+    from ansible_collections.electrode.cluster.plugins.module_utils.settings import minimum_repetitions
+    assert merged["bench_repetitions"] == minimum_repetitions(merged) + merged["bench_max_invalid"]
 
 
 def test_an_unknown_flag_in_an_example_is_named():

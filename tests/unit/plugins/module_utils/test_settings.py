@@ -21,8 +21,9 @@ BUILD = {"electrode_source_path": "", "electrode_version": "f7fc71c92c4e55f858cb
 SERVICES = {"electrode_accelerated": True, "electrode_features": ["FAST_REPLY"], "electrode_services_bpffs": "/sys/fs/bpf",
             "electrode_services_handler_pins": ["paxos_ctr_state"], "electrode_services_ready_timeout": 30,
             "electrode_services_health_timeout": 30, "electrode_services_replica_cpus": "1"}
-BENCH = {"bench_requests": 2000, "bench_threads": 1, "bench_repetitions": 3, "bench_timeout": 120, "bench_warmup": 0,
-         "bench_duration": 2, "bench_max_invalid": 1,
+BENCH = {"bench_requests": 2000, "bench_threads": 1, "bench_repetitions": 9, "bench_timeout": 120, "bench_warmup": 0,
+         "bench_duration": 2, "bench_max_invalid": 1, "bench_confidence": 0.95, "bench_equivalence_margin": 0.02,
+         "bench_comparisons": None, "bench_ci_target": None, "bench_max_repetitions": 15,
          "bench_protocol": "vr", "bench_name": "lab", "bench_client_cpus": "",
          "bench_variants": [{"name": "electrode", "features": ["FAST_REPLY"], "accelerated": True},
                             {"name": "baseline", "features": [], "accelerated": False}]}
@@ -133,3 +134,40 @@ def test_a_variants_own_source_is_checked_before_any_build():
 ])
 def test_load_points(change, expected):
     assert role_problems("bench", dict(BENCH, **change), dict(NODE, client_count=1)) == expected
+
+
+@pytest.mark.parametrize("change,expected", [
+    ({"bench_repetitions": 7}, []),
+    ({"bench_repetitions": 5}, [
+        "bench_repetitions is 5: no interval reaches bench_confidence 0.95 with fewer than 6 runs per cell; set "
+        "bench_repetitions to 6 or more (7 to allow bench_max_invalid 1 exclusion(s); an experiment of several "
+        "comparisons needs more for its verdicts, which otherwise say \"too few runs\"), or lower bench_confidence."]),
+    # Two runs are enough for an interval at 50%: a quick look, honestly labelled.
+    ({"bench_repetitions": 2, "bench_confidence": 0.5}, []),
+    # Five load points: five verdicts, each at 99%, need 8 pairs; with 7 they say "too few runs".
+    ({"bench_repetitions": 7, "bench_threads": [1, 2, 4, 8, 16]}, []),
+    ({"bench_equivalence_margin": 0.5}, [
+        "bench_equivalence_margin must be 0 or more and below 0.5 (got 0.5): 0.02 calls a difference of less than 2% the same."]),
+    ({"bench_equivalence_margin": -0.1}, [
+        "bench_equivalence_margin must be 0 or more and below 0.5 (got -0.1): 0.02 calls a difference of less than 2% the same."]),
+    ({"bench_confidence": 1.0}, ["bench_confidence must lie between 0 and 1 (got 1.0)."]),
+    ({"bench_ci_target": 0.05}, []),
+    ({"bench_ci_target": 1.5}, [
+        "bench_ci_target must lie between 0 and 1, e.g. 0.05 for intervals within 5% of their median (got 1.5), or be null."]),
+    ({"bench_ci_target": 0.05, "bench_max_repetitions": 4}, [
+        "bench_max_repetitions (4) must be at least bench_repetitions (9) for bench_ci_target."]),
+    ({"bench_comparisons": [["baseline", "electrode"]]}, []),
+    ({"bench_comparisons": [["electrode", "ghost"]]}, [
+        "bench_comparisons names ghost, which bench_variants does not have (it has electrode, baseline)."]),
+    ({"bench_comparisons": [["electrode", "electrode"]]}, [
+        "bench_comparisons must list [variant, reference] pairs of two different variants (got [['electrode', 'electrode']])."]),
+])
+def test_the_statistics_settings(change, expected):
+    assert role_problems("bench", dict(BENCH, **change), dict(NODE, client_count=1)) == expected
+
+
+def test_the_repetitions_an_experiment_needs_for_its_verdicts():
+    from ansible_collections.electrode.cluster.plugins.module_utils.settings import minimum_repetitions
+    assert minimum_repetitions(BENCH) == 6
+    assert minimum_repetitions(dict(BENCH, bench_threads=[1, 2, 4, 8, 16])) == 8
+    assert minimum_repetitions(dict(BENCH, bench_comparisons=[["electrode", "baseline"]] * 4)) == 8
