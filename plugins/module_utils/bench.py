@@ -360,6 +360,11 @@ def _per_request(value, requests, scale):
     return None if value is None or not requests else value / scale / requests
 
 
+# The sampler takes 10 samples a second: a window of at least 10 of its intervals keeps the error of
+# reading the counters between samples within a few percent of the window's CPU time.
+MIN_CPU_WINDOW_S = 1.0
+
+
 def replica_cpu(sampled, window, requests):
     """One replica's CPU over the measured ``window`` from its sampler's output (electrode_state's
     ``samples``), per measured request, in microseconds: each unit's own time (``units_us``), the
@@ -374,6 +379,10 @@ def replica_cpu(sampled, window, requests):
     if window is None or len(samples) < 2:
         figures["error"] = figures["error"] or "no samples over the measured window"
         return figures
+    if window[1] - window[0] < MIN_CPU_WINDOW_S:
+        figures["error"] = ("the measured window (%.2f s) is shorter than %.0f s, too short for samples taken ten times a "
+                            "second: lengthen the runs (bench_duration)" % (window[1] - window[0], MIN_CPU_WINDOW_S))
+        return figures
     units = sorted(set(u for sample in samples for u in sample.get("units") or {}))
     sources = set()
     for unit in units:
@@ -385,7 +394,7 @@ def replica_cpu(sampled, window, requests):
     for sample in samples:
         for prog, info in (sample.get("bpf") or {}).items():
             kinds.setdefault(info.get("type"), set()).add(prog)
-    on = str(header.get("bpf_stats") or "").split(":")[0] in ("sampler", "node")
+    on = str(header.get("bpf_stats") or "").split(":", maxsplit=1)[0] in ("sampler", "node")
     for kind, progs in sorted(kinds.items()):
         ns = runs = 0.0
         for prog in sorted(progs):

@@ -21,8 +21,11 @@ from ansible_collections.electrode.cluster.plugins.module_utils.bench import pro
 from ansible_collections.electrode.cluster.plugins.plugin_utils import bench_report
 
 
-def experiment(folder, confidence=0.95):
+def experiment(folder, confidence=None):
+    """One results folder, summarised at the confidence its experiment asked for (its provenance)."""
     runs = bench_report.load_runs(folder)
+    if confidence is None:
+        confidence = float((runs[0]["provenance"].get("parameters") or {}).get("confidence") or 0.95)
     builds = {}
     for run in runs:
         builds.setdefault(run["variant"], run.get("build") or {})
@@ -51,8 +54,9 @@ def table(experiments):
                          "%d/%d" % (row["kept"], row["runs"]), bench_report.interval_text(row["throughput_rps"]),
                          bench_report.interval_text(row["p50"]), bench_report.interval_text(row["p99"]),
                          bench_report.interval_text(row["cpu_leader"])])
-    lines += ["median of the kept runs [distribution-free 95% interval; (range, N%) where too few runs];",
-              "load: clients per node (-t) x client nodes", ""]
+    confidences = sorted(set("%g%%" % (100 * exp["summary"]["confidence"]) for exp in experiments.values()))
+    lines += ["median of the kept runs [distribution-free %s interval, each experiment's own; (range, N%%) where too "
+              "few runs]; load: clients per node (-t) x client nodes" % " / ".join(confidences), ""]
     lines += bench_report.columns(header, rows, keys=3)
     differences = provenance_differences(dict((label, exp["view"]) for label, exp in experiments.items()))
     lines += ["", "provenance that differs (%d):" % len(differences) if differences else "provenance: no difference"]

@@ -70,12 +70,12 @@ def draw(results, summary, runs):
                     if cell_of(r) == (row["variant"], row["threads"], row["clients"]) and not is_valid(r) and r.get("result")]
         if excluded:
             left.scatter([i] * len(excluded), excluded, color="red", marker="x", s=24, zorder=3)
-        bar = _bounds(row["throughput_rps"])
-        if bar is None:
+        bounds = _bounds(row["throughput_rps"])
+        if bounds is None:
             continue
-        left.bar(i, bar[0], color=color[row["variant"]], yerr=[[bar[1]], [bar[2]]], capsize=6)
+        left.bar(i, bounds[0], color=color[row["variant"]], yerr=[[bounds[1]], [bounds[2]]], capsize=6)
         left.scatter([i] * len(row["throughput"]), row["throughput"], color="black", s=12, zorder=3)
-        left.annotate("%.0f" % bar[0], (i, bar[0]), xytext=(8, 4), textcoords="offset points", fontsize=9)
+        left.annotate("%.0f" % bounds[0], (i, bounds[0]), xytext=(8, 4), textcoords="offset points", fontsize=9)
     left.set_xticks(range(len(cells)))
     labels = []
     for row in cells:

@@ -236,10 +236,11 @@ def cpu_split(kept, confidence):
                                           for r in kept])
         kinds = sorted(set(k for r in kept for f in ((r.get("cpu") or {}).get("replicas") or {}).values()
                            for k in (f.get("bpf") or {})))
-        split[role]["bpf"] = dict((k, {"us": median_of([figures(r, lambda f, k=k: ((f.get("bpf") or {}).get(k) or {}).get("us"))
-                                                          for r in kept]),
-                                       "runs": median_of([figures(r, lambda f, k=k: ((f.get("bpf") or {}).get(k) or {}).get("runs"))
-                                                          for r in kept])}) for k in kinds)
+        split[role]["bpf"] = {}
+        for kind in kinds:
+            split[role]["bpf"][kind] = dict(
+                (part, median_of([figures(r, lambda f, k=kind, p=part: ((f.get("bpf") or {}).get(k) or {}).get(p)) for r in kept]))
+                for part in ("us", "runs"))
         split[role]["softirq"] = median_of([figures(r, lambda f: f.get("node_softirq_us")) for r in kept])
         split[role]["busy"] = median_of([figures(r, lambda f: f.get("node_busy_us")) for r in kept])
     split["shared_kernel"] = any((r.get("cpu") or {}).get("shared_kernel") for r in kept)
@@ -291,8 +292,8 @@ def interval_text(interval):
         return "%s (1 run)" % _number(interval["median"])
     if interval["holds"]:
         return "%s [%s-%s]" % (_number(interval["median"]), _number(interval["low"]), _number(interval["high"]))
-    return "%s (range %s-%s, %s%%)" % (_number(interval["median"]), _number(interval["low"]), _number(interval["high"]),
-                                      ("%.1f" % (100 * interval["coverage"])).rstrip("0").rstrip("."))
+    coverage = ("%.1f" % (100 * interval["coverage"])).rstrip("0").rstrip(".")
+    return "%s (range %s-%s, %s%%)" % (_number(interval["median"]), _number(interval["low"]), _number(interval["high"]), coverage)
 
 
 def ratio_text(compared, latency=False):
@@ -332,9 +333,11 @@ def columns(header, rows, width=WIDTH, keys=2):
 
 
 def steady_text(row):
+    """Steady runs of the kept runs whose window was long enough to say, and how many were not."""
+    short = row["kept"] - row["steady_known"]
     if not row["steady_known"]:
-        return "-"
-    return "%d/%d" % (row["steady_known"] - len(row["unsteady"]), row["steady_known"])
+        return "-" if not short else "%d short" % short
+    return "%d/%d%s" % (row["steady_known"] - len(row["unsteady"]), row["steady_known"], " +%d short" % short if short else "")
 
 
 def table_rows(summary):
@@ -375,6 +378,7 @@ def table(summary, runs, incomplete=None):
         lines += textwrap.wrap("question: %s" % first["question"], WIDTH, subsequent_indent="  ")
     lines += [
         "load: closed-loop clients per client node (-t) x client nodes",
+        "steady: kept runs whose traffic was steady, of those long enough to say (+N short: under 0.7 s)",
         "requests per client thread (-n) and run: %s; warm-up and cool-down %s s" % (
             str(requests[0]) if len(requests) == 1 else "%d to %d (sized per client)" % (requests[0], requests[-1]),
             parameters.get("warmup", "?")),
@@ -388,8 +392,8 @@ def table(summary, runs, incomplete=None):
     lines += printed
     if summary["ci_target"] is not None:
         reached = [c for c in summary["cells"] if c.get("target_reached")]
-        lines += ["", "bench_ci_target %g: %d of %d cells' throughput intervals within it%s" % (
-            summary["ci_target"], len(reached), len(summary["cells"]),
+        lines += ["", "bench_ci_target %g: after %d repetitions, %d of %d cells' throughput intervals within it%s" % (
+            summary["ci_target"], max(int(r["repetition"]) for r in runs), len(reached), len(summary["cells"]),
             "" if len(reached) == len(summary["cells"]) else " (not: %s)" % ", ".join(
                 "%s %s" % (c["variant"], c["load"]) for c in summary["cells"] if not c.get("target_reached")))]
     if summary["comparisons"]:
@@ -417,12 +421,17 @@ def table(summary, runs, incomplete=None):
     for row in summary["cells"]:
         lines.append("  %s %s: %s" % (row["variant"], row["load"], short_evidence(row["last_run"])))
     shared = any(row["cpu_split"]["shared_kernel"] for row in summary["cells"])
-    lines += ["", "CPU us per request over the measured window (median of kept runs); leader: %s;" % (
-        runs[-1].get("cpu", {}).get("leader") or "replica index 0"),
-              ("the nodes share one kernel: a replica's figure is its units' time plus its eBPF programs' run time, "
-               "softirq is the machine's" if shared else
-               "a replica's figure is its node's busy time (user, system, irq, softirq), which holds its eBPF programs' run time")]
+    leader = runs[-1].get("cpu", {}).get("leader") or "replica index 0"
+    lines += ["", "CPU us per request over the measured window (median of kept runs); leader: %s;" % leader,
+              "the nodes share one kernel: a replica's figure is its units' time plus its eBPF programs' run time, "
+              "softirq is the machine's" if shared else
+              "a replica's figure is its node's busy time (user, system, irq, softirq), which holds its eBPF programs' run time"]
     lines += [_split_line(row) for row in summary["cells"]]
+    short = sorted(set(run["run"].split("-")[0] for run in runs if is_valid(run) and any(
+        "shorter than" in str(f.get("error") or "") for f in ((run.get("cpu") or {}).get("replicas") or {}).values())))
+    if short:
+        lines.append("  no CPU figures for runs %s: their measured window was under 1 s (lengthen bench_duration)"
+                     % ", ".join(short))
     wrapped = []
     for line in lines:
         line = line.rstrip()

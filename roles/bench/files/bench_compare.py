@@ -14,8 +14,8 @@ import sys
 def _collections_root():
     """The folder above ansible_collections/electrode/cluster: the installed collection's, or the
     checkout's .ansible/collections (scripts/setup.sh links the checkout there)."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    collection = os.path.dirname(os.path.dirname(here))
+    # This file is <collection>/roles/bench/files/bench_compare.py.
+    collection = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     parts = collection.split(os.sep)
     if parts[-3:-2] == ["ansible_collections"]:
         return os.sep.join(parts[:-3])

@@ -311,6 +311,9 @@ def test_replica_cpu_is_cut_at_the_measured_window():
     assert figures["node_softirq_us"] == pytest.approx(200.0) and figures["node_busy_us"] == pytest.approx(200.0)
     # Between samples, the counters are read by interpolation.
     assert replica_cpu(sampler(points), [1.5, 2.5], 1000)["units_us"]["electrode-replica.service"] == pytest.approx(10.0)
+    # A window shorter than 1 s (ten samples) gives no figure, and says why.
+    short = replica_cpu(sampler(points), [1.5, 2.0], 1000)
+    assert short["units_us"] == {} and short["error"].startswith("the measured window (0.50 s) is shorter than 1 s")
 
 
 def test_ebpf_time_without_statistics_is_unknown_not_zero():
