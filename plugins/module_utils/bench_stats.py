@@ -114,6 +114,17 @@ def _order_statistic(n, confidence):
     return k, 1.0 - 2.0 * float(scipy_stats.binom.cdf(k - 1, n, 0.5))
 
 
+def within_target(values, target, confidence=0.95):
+    """Whether the median of ``values`` (None ignored) has an interval at ``confidence`` within
+    ``target`` of it on both sides (too few values for such an interval: not yet)."""
+    kept = [v for v in values if v is not None]
+    if not kept:
+        return False
+    interval = median_interval(kept, confidence)
+    return bool(interval["holds"] and interval["low"] >= interval["median"] * (1 - target)
+                and interval["high"] <= interval["median"] * (1 + target))
+
+
 @functools.lru_cache(maxsize=None)
 def _signed_rank_cdf(n):
     """P(T+ <= t) for t = 0 .. n(n+1)/2 under the null hypothesis (no ties): the number of subsets

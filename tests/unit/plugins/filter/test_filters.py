@@ -136,3 +136,15 @@ def test_replica_restart_plan_filter():
     assert plan(records, every, ["r0", "r1", "r2"], ["r0", "r1", "r2"])["in_step"]
     with pytest.raises(AnsibleFilterError, match="no InvocationID for r2"):
         plan(records, {"r0": "a", "r1": "b"}, ["r0", "r1", "r2"])
+
+
+def test_bench_target_met_and_bench_requests_for():
+    from ansible_collections.electrode.cluster.plugins.filter.bench_requests_for import _bench_requests_for
+    from ansible_collections.electrode.cluster.plugins.filter.bench_target_met import _bench_target_met
+
+    runs = [{"cell": "a", "throughput": v} for v in (1000, 1010, 990, 1005, 995, 1002)]
+    assert _bench_target_met(runs, 0.05) is True
+    assert _bench_target_met(runs + [{"cell": "b", "throughput": 5}], 0.05) is False
+    assert _bench_target_met([], 0.05) is False
+    # 8,000 requests a second over 2 threads, for 2 s: 8,000 a thread; never below the minimum.
+    assert _bench_requests_for(8000, 2, 2.0) == 8000 and _bench_requests_for(10, 1, 1.0) == 100

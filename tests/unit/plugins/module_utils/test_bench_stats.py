@@ -40,14 +40,14 @@ def test_too_few_runs_give_the_range_with_its_actual_coverage_never_95(n, covera
     assert interval["coverage"] == pytest.approx(coverage) and not interval["holds"]
     # And the simulation agrees with the printed coverage.
     rng = random.Random(n)
-    hits = sum(1 for dummy in range(TRIALS)
-               if (lambda i: i["low"] <= 1000.0 <= i["high"])(stats.median_interval(lognormal_runs(rng, n))))
+    intervals = [stats.median_interval(lognormal_runs(rng, n)) for dummy in range(TRIALS)]
+    hits = sum(1 for i in intervals if i["low"] <= 1000.0 <= i["high"])
     assert abs(hits / float(TRIALS) - coverage) < 0.03
 
 
 def test_one_run_has_no_interval():
-    assert stats.median_interval([7.0]) == {"median": 7.0, "n": 1, "low": None, "high": None, "coverage": None,
-                                             "holds": False}
+    expected = {"median": 7.0, "n": 1, "low": None, "high": None, "coverage": None, "holds": False}
+    assert stats.median_interval([7.0]) == expected
 
 
 def test_excluded_runs_are_left_out_and_no_runs_is_an_error():
@@ -235,3 +235,11 @@ def test_a_window_too_short_says_nothing_and_the_window_cuts_the_series():
 def test_cumulative_counters_are_read_between_samples():
     assert stats.cumulative_at([0.0, 1.0, 2.0], [0, 100, 300], 1.5) == 200
     assert stats.cumulative_at([0.0, 1.0], [0, 100], 2.0) is None
+
+
+def test_a_target_is_met_by_enough_close_runs_only():
+    close = [1000.0, 1010.0, 990.0, 1005.0, 995.0, 1002.0]
+    assert stats.within_target(close, 0.05) is True
+    assert stats.within_target(close[:5], 0.05) is False  # no 95% interval from 5 runs
+    assert stats.within_target(close + [1500.0, 500.0], 0.05) is False
+    assert stats.within_target([None, None], 0.05) is False
