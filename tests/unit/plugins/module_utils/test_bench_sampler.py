@@ -33,7 +33,7 @@ def fake_node(root, cgroup=True):
         (proc / "7" / "fdinfo" / fd).write_text(info)
     (proc / "7" / "stat").write_text("7 (fast user) S 1 7 7 0 -1 4194560 1 0 0 0 5 3 0 0 20 0 1 0 1 1 1\n")
     (proc / "7" / "cgroup").write_text("1:cpu:/\n0::/system.slice/electrode-handler.service\n")
-    (proc / "9" ).mkdir()
+    (proc / "9").mkdir()
     (proc / "9" / "stat").write_text("9 (replica) R 1 9 9 0 -1 4194560 1 0 0 0 250 50 4 1 20 0 1 0 1 1 1\n")
     (proc / "9" / "cgroup").write_text("0::/system.slice/electrode-replica.service\n")
     if cgroup:
