@@ -15,8 +15,8 @@ description:
     one group a hardware type (C(cloudlab_<type>)).
   - Sets C(ansible_host), C(ansible_user) and C(ansible_port) from the node's C(<login>) for
     O(user), and C(electrode_experiment_ip), C(electrode_experiment_mac) (lowercase, colons),
-    C(electrode_experiment_subnet), C(cloudlab_node_id), C(cloudlab_hardware_type) and
-    C(cloudlab_public_ipv4) from the manifest.
+    C(electrode_experiment_subnet), C(cloudlab_node_id), C(cloudlab_hardware_type),
+    C(cloudlab_aggregate) (the cluster that made the node) and C(cloudlab_public_ipv4) from the manifest.
   - Or asks the portal's XML-RPC API for the manifest of O(experiment), with the user's portal
     certificate.
   - The XML is read with defusedxml, which refuses DTDs and entity declarations.

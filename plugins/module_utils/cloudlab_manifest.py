@@ -116,6 +116,7 @@ def parse_manifest(text, source="the manifest"):
             {
                 "client_id": client_id,
                 "sliver_id": element.get("sliver_id"),
+                "aggregate": element.get("component_manager_id"),
                 "hardware_type": hardware[0].get("name") if hardware else None,
                 "public_ipv4": host[0].get("ipv4") if host else None,
                 "host_name": host[0].get("name") if host else None,
@@ -289,6 +290,7 @@ def build_inventory(nodes, links, user, f=None, replicas=None, clients=None, net
             "cloudlab_node_id": name,
             "cloudlab_hardware_type": node["hardware_type"],
             "cloudlab_public_ipv4": node["public_ipv4"],
+            "cloudlab_aggregate": node.get("aggregate"),
         }
         if iface["netmask"]:
             cidr = netaddr.IPNetwork("%s/%s" % (iface["address"], iface["netmask"])).cidr

@@ -133,9 +133,9 @@ class _Transport(xmlrpc_client.SafeTransport if xmlrpc_client else object):
         return connection
 
 
-def certificate_problem(certificate, password=None):
+def certificate_problem(certificate, password=None, password_variable="portal_certificate_password"):
     """Why the portal certificate file cannot be used, or None: missing, unreadable, not a
-    certificate and key, or an encrypted key without its passphrase."""
+    certificate and key, or an encrypted key without its passphrase (``password_variable``)."""
     if not certificate:
         return "no portal certificate given"
     if not os.path.isfile(certificate):
@@ -148,8 +148,8 @@ def certificate_problem(certificate, password=None):
     if "BEGIN CERTIFICATE" not in text or "PRIVATE KEY" not in text:
         return "%s is not a portal certificate: it must hold a certificate and its private key (PEM)" % certificate
     if ("ENCRYPTED" in text) and not password:
-        return ("%s holds an encrypted key: give its passphrase (your portal password) as "
-                "portal_certificate_password" % certificate)
+        return ("%s holds an encrypted key: give its passphrase (your portal password) as %s"
+                % (certificate, password_variable))
     return None
 
 

@@ -312,7 +312,7 @@ def bench(settings, node):
         clients = node.get("client_count")
         problems += _counts(settings, "bench_clients", clients,
                             "the client group has %s node(s)" % clients if clients is not None else "")
-    problems += _positive(settings, ["bench_warmup", "bench_duration", "bench_max_invalid"], minimum=0)
+    problems += _positive(settings, ["bench_warmup", "bench_duration", "bench_max_invalid", "bench_unreachable_wait"], minimum=0)
     duration, warmup, timeout = (_int(settings.get(name)) for name in ("bench_duration", "bench_warmup", "bench_timeout"))
     if duration and warmup is not None and timeout and duration > 0 and timeout < 2 * duration + 2 * warmup + 10:
         problems.append(
@@ -331,6 +331,44 @@ def bench(settings, node):
     return problems
 
 
+_EXPERIMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
+
+
+def cloudlab(settings, node):
+    """The CloudLab experiment's settings: names, the certificate, the hardware list, the hours."""
+    import os
+
+    from ansible_collections.electrode.cluster.plugins.module_utils.cloudlab_portal import certificate_problem, hardware_problems
+
+    problems = []
+    if not settings.get("cloudlab_project"):
+        problems.append("cloudlab_project is empty: set your CloudLab project (the portal's Projects page).")
+    if not _EXPERIMENT_NAME.match(str(settings.get("cloudlab_experiment_name") or "")):
+        problems.append("cloudlab_experiment_name must be letters, digits and '-', at most 32 (got %s)."
+                        % settings.get("cloudlab_experiment_name"))
+    if not settings.get("cloudlab_profile"):
+        problems.append("cloudlab_profile is empty: create the profile roles/cloudlab/files/profile.py once in the portal "
+                        "and give it as project,name.")
+    problems += hardware_problems(settings.get("cloudlab_hardware") or [])
+    certificate = os.path.expanduser(str(settings.get("cloudlab_portal_certificate") or ""))
+    problem = certificate_problem(certificate, settings.get("cloudlab_portal_certificate_password"),
+                                  "cloudlab_portal_certificate_password")
+    if problem:
+        problems.append("cloudlab_portal_certificate: %s." % problem)
+    hours = _int(settings.get("cloudlab_extend_hours"))
+    if hours is None or not 1 <= hours <= 168:
+        problems.append("cloudlab_extend_hours must be from 1 to 168 (the portal's range; got %s)."
+                        % settings.get("cloudlab_extend_hours"))
+    problems += _positive(settings, ["cloudlab_duration", "cloudlab_wait_timeout"])
+    bindings = settings.get("cloudlab_bindings") or {}
+    replicas, clients = _int(bindings.get("replicas", 3)), _int(bindings.get("clients", 1))
+    if replicas is None or replicas < 3 or replicas % 2 == 0:
+        problems.append("cloudlab_bindings: replicas must be odd and at least 3 (2f+1; got %s)." % bindings.get("replicas"))
+    if clients is None or clients < 1:
+        problems.append("cloudlab_bindings: clients must be 1 or more (got %s)." % bindings.get("clients"))
+    return problems
+
+
 # Each role's rules, and the variables they read beyond the role's own argument spec, with the
 # role whose defaults hold each (the build's flags decide whether a replica may run alone).
 RULES = {
@@ -340,6 +378,7 @@ RULES = {
     "electrode_build": (electrode_build, {}),
     "electrode_services": (electrode_services, {"electrode_features": "electrode_build"}),
     "bench": (bench, {}),
+    "cloudlab": (cloudlab, {}),
 }
 
 

@@ -13,7 +13,7 @@ short_description: Start, extend and end a CloudLab experiment through the porta
 description:
   - Talks to the CloudLab portal's XML-RPC API with the user's portal certificate (the channel the
     C(electrode.cluster.cloudlab) inventory plugin's C(experiment) option uses). Run it on the
-    controller (C(delegate_to: localhost)).
+    controller (C(delegate_to) localhost).
   - With O(state=present), an experiment named O(project),O(name) that exists is kept (and
     waited for, extended, its manifest written); one that does not is started from O(profile)
     with O(bindings), trying each entry of O(hardware) in turn - its type as the binding
@@ -21,8 +21,8 @@ description:
     or whose experiment fails (CloudLab cannot give the nodes) is terminated, and the next is tried;
     RV(attempts) says what happened to each and RV(hardware) which one runs.
   - It waits up to O(wait_timeout) seconds for the experiment to be ready, then writes its
-    manifest to O(manifest_dest). A start that fails or times out leaves no experiment behind:
-    it is terminated, and the message says so.
+    manifest to O(manifest_dest). A start that fails or times out leaves no experiment behind,
+    for it is terminated, and the message says so.
   - With O(min_remaining), an experiment with less time left than that is extended by
     O(extend_hours); a refusal is reported (RV(extension_refused)), not a failure, so that the
     caller can stop with its results written.

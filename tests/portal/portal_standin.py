@@ -15,6 +15,9 @@ Behaviour is set by a JSON config (re-read on every call, so a test can change i
 - ``fail_start``: every start fails that way;
 - ``ready_after``: status calls before a started experiment is ready;
 - ``expires_in``: seconds from the start to the experiment's expiry;
+- ``seconds_left``: instead, the seconds left that each status call of a ready experiment reports,
+  in turn (the last one repeats), plus what extensions added: a run that meets an experiment
+  about to expire, without waiting for it;
 - ``refuse_extension``: extendExperiment answers code 7 (refused: needs an administrator);
 - ``manifest``: a file whose text is the experiment's manifest once ready; ``{hardware_type}``
   in it becomes the type the start's bindings asked for.
@@ -81,6 +84,8 @@ class Portal(object):
                 "polls": 0,
                 "expires": self.clock() + float(config.get("expires_in", 16 * 3600)),
                 "hardware": hardware,
+                "ready_calls": 0,
+                "extended": 0.0,
                 "aggregate": params.get("aggregate") or AGGREGATE,
                 "message": ("Insufficient free nodes of type %s on %s" % (hardware, params.get("aggregate") or AGGREGATE))
                 if failed else "",
@@ -94,8 +99,14 @@ class Portal(object):
             if experiment is None:
                 return answer(12, output="No such experiment: %s" % params.get("experiment"))
             experiment["polls"] += 1
-            if experiment["status"] == "provisioning" and experiment["polls"] > int(self.config().get("ready_after", 1)):
+            config = self.config()
+            if experiment["status"] == "provisioning" and experiment["polls"] > int(config.get("ready_after", 1)):
                 experiment["status"] = "ready"
+            if experiment["status"] == "ready" and config.get("seconds_left"):
+                script = config["seconds_left"]
+                left = float(script[min(experiment["ready_calls"], len(script) - 1)])
+                experiment["expires"] = self.clock() + left + experiment["extended"]
+                experiment["ready_calls"] += 1
             status = {"status": experiment["status"], "expires": self._iso(experiment["expires"]),
                       "uuid": "standin-%s" % params["experiment"].replace(",", "-"),
                       "url": "https://standin.invalid/status.php", "failure_message": experiment["message"],
@@ -126,6 +137,7 @@ class Portal(object):
             if config.get("refuse_extension"):
                 return answer(7, output="Your extension request requires administrator approval")
             experiment["expires"] += 3600 * float(params.get("wanted") or 0)
+            experiment["extended"] += 3600 * float(params.get("wanted") or 0)
             return answer(0, output="Extended until %s" % self._iso(experiment["expires"]))
 
     def terminate(self, version, params):

@@ -12,10 +12,12 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.electrode.cluster.plugins.filter import (
     bench_order,
     client_summary,
+    cloudlab_inventory,
     cluster_group_problems,
     cluster_model,
     electrode_build_plan,
     experiment_interface,
+    lab_console_causes,
     lab_network_problems,
     lab_node_paths,
     lab_plan,
@@ -148,3 +150,25 @@ def test_bench_target_met_and_bench_requests_for():
     assert _bench_target_met([], 0.05) is False
     # 8,000 requests a second over 2 threads, for 2 s: 8,000 a thread; never below the minimum.
     assert _bench_requests_for(8000, 2, 2.0) == 8000 and _bench_requests_for(10, 1, 1.0) == 100
+
+
+def test_cloudlab_inventory_filter():
+    import os
+    inventory = filter_named(cloudlab_inventory, "cloudlab_inventory")
+    fixture = os.path.join(os.path.dirname(__file__), "..", "inventory", "fixtures", "cloudlab-utah-m510-manifest.xml")
+    with open(fixture) as handle:
+        manifest = handle.read()
+    result = inventory(manifest, "arjunsh")
+    # Five nodes: the largest 2f+1 that leaves a client (3) replicas, the rest clients.
+    assert (result["replicas"], result["clients"]) == (["node0", "node1", "node2"], ["node3", "node4"])
+    assert [result["hosts"][name]["group"] for name in ("node0", "node3")] == ["replicas", "clients"]
+    assert result["hosts"]["node0"]["cloudlab_aggregate"] == "urn:publicid:IDN+utah.cloudlab.us+authority+cm"
+    with pytest.raises(AnsibleFilterError, match="^cloudlab_inventory: node0: no <login> for user 'alice'"):
+        inventory(manifest, "alice")
+
+
+def test_lab_console_causes_filter():
+    causes = filter_named(lab_console_causes, "lab_console_causes")
+    assert causes(None) == []
+    assert causes("Failed to add new veth interfaces (vb-replica0:host0): File exists\n")[0].startswith(
+        "its veth vb-replica0 is still held")

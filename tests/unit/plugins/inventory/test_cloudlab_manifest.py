@@ -48,6 +48,7 @@ def test_four_nodes_give_three_replicas_and_a_client():
         "cloudlab_node_id": "node1",
         "cloudlab_hardware_type": "xl170",
         "cloudlab_public_ipv4": "198.51.100.12",
+        "cloudlab_aggregate": None,
     }
 
 
@@ -186,6 +187,7 @@ def test_a_real_manifest_saved_with_type_request_is_read_into_its_hosts():
         "cloudlab_node_id": "node0",
         "cloudlab_hardware_type": "m510",
         "cloudlab_public_ipv4": "128.110.217.156",
+        "cloudlab_aggregate": "urn:publicid:IDN+utah.cloudlab.us+authority+cm",
     }
     assert [result["hosts"][n]["electrode_experiment_mac"] for n in ("node1", "node4")] == [
         "ec:b1:d7:85:6a:c3",

@@ -23,7 +23,7 @@ SERVICES = {"electrode_accelerated": True, "electrode_features": ["FAST_REPLY"],
             "electrode_services_health_timeout": 30, "electrode_services_replica_cpus": "1"}
 BENCH = {"bench_requests": 2000, "bench_threads": 1, "bench_repetitions": 9, "bench_timeout": 120, "bench_warmup": 0,
          "bench_duration": 2, "bench_max_invalid": 1, "bench_confidence": 0.95, "bench_equivalence_margin": 0.02,
-         "bench_comparisons": None, "bench_ci_target": None, "bench_max_repetitions": 15,
+         "bench_comparisons": None, "bench_ci_target": None, "bench_max_repetitions": 15, "bench_unreachable_wait": 300,
          "bench_protocol": "vr", "bench_name": "lab", "bench_client_cpus": "",
          "bench_variants": [{"name": "electrode", "features": ["FAST_REPLY"], "accelerated": True},
                             {"name": "baseline", "features": [], "accelerated": False}]}
@@ -151,6 +151,8 @@ def test_load_points(change, expected):
     ({"bench_equivalence_margin": -0.1}, [
         "bench_equivalence_margin must be 0 or more and below 0.5 (got -0.1): 0.02 calls a difference of less than 2% the same."]),
     ({"bench_confidence": 1.0}, ["bench_confidence must lie between 0 and 1 (got 1.0)."]),
+    ({"bench_unreachable_wait": -5}, ["bench_unreachable_wait must be a whole number of 0 or more (got -5)."]),
+    ({"bench_unreachable_wait": "soon"}, ["bench_unreachable_wait must be a whole number of 0 or more (got soon)."]),
     ({"bench_ci_target": 0.05}, []),
     ({"bench_ci_target": 1.5}, [
         "bench_ci_target must lie between 0 and 1, e.g. 0.05 for intervals within 5% of their median (got 1.5), or be null."]),
@@ -171,3 +173,48 @@ def test_the_repetitions_an_experiment_needs_for_its_verdicts():
     assert minimum_repetitions(BENCH) == 6
     assert minimum_repetitions(dict(BENCH, bench_threads=[1, 2, 4, 8, 16])) == 8
     assert minimum_repetitions(dict(BENCH, bench_comparisons=[["electrode", "baseline"]] * 4)) == 8
+
+
+CLOUDLAB = {"cloudlab_project": "electrode", "cloudlab_experiment_name": "electrode", "cloudlab_profile": "electrode,electrode-cluster",
+            "cloudlab_bindings": {"replicas": 3, "clients": 1}, "cloudlab_hardware": [{"type": "xl170", "cluster": "utah"}],
+            "cloudlab_duration": 8, "cloudlab_wait_timeout": 1800, "cloudlab_extend_hours": 4,
+            "cloudlab_portal_certificate_password": "sekrit"}
+
+
+@pytest.fixture(scope="module")
+def portal_certificate(tmp_path_factory):
+    pytest.importorskip("cryptography")
+    from ansible_collections.electrode.cluster.tests.unit.plugins.pki import make_pki
+    return str(make_pki(tmp_path_factory.mktemp("pki"))["user"])
+
+
+@pytest.mark.parametrize("change,expected", [
+    ({}, []),
+    ({"cloudlab_project": ""}, ["cloudlab_project is empty: set your CloudLab project (the portal's Projects page)."]),
+    ({"cloudlab_experiment_name": "my experiment"}, [
+        "cloudlab_experiment_name must be letters, digits and '-', at most 32 (got my experiment)."]),
+    ({"cloudlab_experiment_name": "x" * 33}, ["cloudlab_experiment_name must be letters, digits and '-', at most 32"]),
+    ({"cloudlab_profile": ""}, ["cloudlab_profile is empty: create the profile roles/cloudlab/files/profile.py once"]),
+    ({"cloudlab_hardware": []}, ["cloudlab_hardware is empty: list at least one hardware type"]),
+    ({"cloudlab_hardware": [{"type": "m400", "cluster": "utah"}, {"type": "xl171"}]}, [
+        "cloudlab_hardware entry 1: m400 is aarch64", "cloudlab_hardware entry 2: xl171 is not a hardware type"]),
+    ({"cloudlab_portal_certificate_password": None}, [
+        "holds an encrypted key: give its passphrase (your portal password) as cloudlab_portal_certificate_password."]),
+    ({"cloudlab_extend_hours": 0, "cloudlab_wait_timeout": -1}, [
+        "cloudlab_extend_hours must be from 1 to 168 (the portal's range; got 0).",
+        "cloudlab_wait_timeout must be a whole number of 1 or more (got -1)."]),
+    ({"cloudlab_bindings": {"replicas": 4, "clients": 0}}, [
+        "cloudlab_bindings: replicas must be odd and at least 3 (2f+1; got 4).",
+        "cloudlab_bindings: clients must be 1 or more (got 0)."]),
+])
+def test_the_cloudlab_settings(portal_certificate, change, expected):
+    settings = dict(CLOUDLAB, cloudlab_portal_certificate=portal_certificate, **change)
+    problems = role_problems("cloudlab", settings, dict(NODE, role="controller"))
+    assert len(problems) == len(expected), problems
+    for sentence, start in zip(problems, expected):
+        assert start in sentence, (sentence, start)
+
+
+def test_a_missing_portal_certificate_is_named():
+    problems = role_problems("cloudlab", dict(CLOUDLAB, cloudlab_portal_certificate="/nonexistent/emulab.pem"), NODE)
+    assert len(problems) == 1 and problems[0].startswith("cloudlab_portal_certificate: ") and "/nonexistent/emulab.pem" in problems[0]

@@ -157,3 +157,11 @@ def test_a_certificate_it_did_not_issue_is_refused_by_the_portal(capsys, portal,
     result = run(capsys, portal, pki, portal_certificate=pki["stranger"], portal_certificate_password=None,
                  profile="proj,electrode-cluster")
     assert result["failed"] is True and "did not answer portal.experimentStatus" in result["msg"]
+
+
+def test_a_scripted_time_left_is_what_the_status_says_plus_the_extensions(capsys, portal, pki):
+    portal["configure"](seconds_left=[7200, 7200, 300])
+    run(capsys, portal, pki, profile="proj,electrode-cluster", hardware=HARDWARE[1:])
+    assert 7000 < run(capsys, portal, pki)["seconds_left"] <= 7200
+    extended = run(capsys, portal, pki, min_remaining=1800, extend_hours=1)
+    assert extended["extended"] is True and 3500 < extended["seconds_left"] <= 3900
