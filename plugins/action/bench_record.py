@@ -39,6 +39,17 @@ def write_files(folder, clients):
     return written
 
 
+def client_result(value):
+    """What a client's run gave: the runner's JSON from the command's stdout, or the command's
+    result as it is where the node did not answer (``unreachable``) or the task failed."""
+    if isinstance(value, dict) and "stdout" in value and not value.get("unreachable"):
+        try:
+            return json.loads(value["stdout"])
+        except ValueError:
+            return {"rc": value.get("rc"), "log": value.get("stdout") or "", "error": "the runner printed no JSON"}
+    return value
+
+
 def raw_samples(clients):
     """Each client's latency samples (its ``latency.raw``: 8-byte unsigned nanoseconds, each thread's
     block sorted, threads one after another), host -> list, from the files its runner sent back."""
@@ -83,7 +94,7 @@ class ActionModule(ActionBase):
         dest = os.path.expanduser(str(args["dest"]))
         if not os.path.isdir(os.path.dirname(dest)):
             raise AnsibleError("bench_record: the folder of %s does not exist (the bench creates it first)" % dest)
-        clients = _plain(args["clients"])
+        clients = dict((host, client_result(value)) for host, value in _plain(args["clients"]).items())
         samples = raw_samples(clients)
         files = []
         if not self._task.check_mode:
@@ -95,6 +106,7 @@ class ActionModule(ActionBase):
                             exclude_unsteady=bool(args.get("exclude_unsteady", False)))
         if not self._task.check_mode:
             write_json(dest, record)
+            self._progress_report(os.path.dirname(os.path.dirname(dest)), record)
         result.update(
             changed=not self._task.check_mode,
             dest=dest,
@@ -102,8 +114,22 @@ class ActionModule(ActionBase):
             valid=record["valid"],
             reasons=record["invalid_reasons"],
             restarted=record["restarted"],
+            unreachable=record["unreachable"],
             result=record["result"],
             steadiness=record["steadiness"],
             cpu=dict((k, v) for k, v in record["cpu"].items() if k != "replicas"),
         )
         return result
+
+    def _progress_report(self, results, record):
+        """The report so far, without plots: a bench interrupted (Ctrl-C, a lost controller) leaves a
+        readable folder; the bench's last step writes the whole report over it."""
+        from ansible_collections.electrode.cluster.plugins.action.bench_report import write_report
+
+        try:
+            template = self._find_needle("templates", "report.html.j2")
+            write_report(results, template, plots=False,
+                         incomplete="in progress after run %s: a bench stopped here left its runs so far; finish it with "
+                                    "bench.yml -e bench_resume=%s" % (record["run"], results))
+        except Exception as exc:  # the run's JSON is written; a report that fails now is written at the end
+            self._display.warning("bench_record: the report so far was not written: %s" % exc)

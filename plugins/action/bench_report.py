@@ -28,10 +28,15 @@ def render_page(template_path, data):
     return environment.get_template(name).render(**data)
 
 
-def write_report(results, template_path, confidence=0.95, margin=0.02, comparisons=None, ci_target=None,
+def write_report(results, template_path, confidence=None, margin=None, comparisons=None, ci_target=None,
                  incomplete=None, plots=True):
-    """Every file of the report in ``results``; returns (text, summary)."""
+    """Every file of the report in ``results``; returns (text, summary). Settings left None are
+    the experiment's own (its provenance)."""
     runs = bench_report.load_runs(results)
+    parameters = runs[0]["provenance"].get("parameters") or {}
+    confidence = float(parameters.get("confidence") or 0.95) if confidence is None else confidence
+    margin = float(parameters.get("margin") if parameters.get("margin") is not None else 0.02) if margin is None else margin
+    comparisons = parameters.get("comparisons") or None if comparisons is None else comparisons
     bench_report.write_logs(results, runs)
     bench_report.write_runs_csv(results, runs)
     summary = bench_report.summarise(runs, confidence, margin, comparisons, ci_target)

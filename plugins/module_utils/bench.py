@@ -425,8 +425,9 @@ def cpu_cost(before, after, window, requests, replicas, clients_cpu_seconds=None
     node-wide times are the machine's) it is its units' time plus its eBPF programs' run time.
     ``clients_cpu_seconds``: client host -> the client process's user + system seconds (its whole
     run, warm-up and cool-down included)."""
-    boots = set(((after.get(h) or {}).get("cpu") or {}).get("btime") for h in replicas)
-    shared = len(replicas) > 1 and len(boots) == 1 and None not in boots
+    read = [h for h in replicas if h in after or h in before]
+    boots = set((((after.get(h) or {}).get("cpu") or (before.get(h) or {}).get("cpu")) or {}).get("btime") for h in read)
+    shared = len(read) > 1 and len(boots) == 1 and None not in boots
     figures = {}
     for host in replicas:
         figure = replica_cpu((after.get(host) or {}).get("samples"), window, requests)
@@ -472,6 +473,25 @@ def run_steadiness(sampled, window):
 LATENCY_FRACTIONS = (0.5, 0.9, 0.95, 0.99)
 
 
+def unreachable_reasons(before, after, clients):
+    """The nodes Ansible could not reach for one of the run's reads (a result with ``unreachable``):
+    (reasons, hosts). What Ansible said is kept, trimmed to its first line."""
+    reasons, hosts = [], []
+    for when, readings in (("before the run", before), ("during the run", clients), ("after the run", after)):
+        for host in sorted(readings or {}):
+            reading = readings[host] or {}
+            if reading.get("unreachable"):
+                said = str(reading.get("msg") or "no answer").strip().splitlines()[0][:200].strip()
+                reasons.append("%s unreachable %s: %s" % (host, when, said))
+                if host not in hosts:
+                    hosts.append(host)
+    return reasons, hosts
+
+
+def _reachable(readings):
+    return dict((h, r) for h, r in (readings or {}).items() if not (r or {}).get("unreachable"))
+
+
 def run_record(run, before, after, clients, samples=None, exclude_unsteady=False):
     """One run's judgement and figures, from what the bench read.
 
@@ -489,15 +509,21 @@ def run_record(run, before, after, clients, samples=None, exclude_unsteady=False
     (how each replica's grew), cpu (:func:`cpu_cost`), steadiness (:func:`run_steadiness`), health
     (units before and after, the journal's warnings) and logs (client output, services journal).
     """
+    lost, unreachable = unreachable_reasons(before, after, clients)
+    before, after = _reachable(before), _reachable(after)
     summaries = {}
     for host in sorted(clients):
         client = clients[host] or {}
+        if client.get("unreachable"):
+            summaries[host] = dict(client_health(""), complete=False, error="unreachable", rc=None)
+            continue
         summary = client_summary(client.get("log") or "", partial=True)
         summary["rc"] = client.get("rc")
         summaries[host] = summary
     units_before = dict((h, (before[h] or {}).get("units") or {}) for h in before)
-    units_after = dict((h, (after.get(h) or {}).get("units") or {}) for h in after)
-    validity = run_validity(units_before, units_after, summaries)
+    units_after = dict((h, (after.get(h) or {}).get("units") or {}) for h in after if h in before)
+    validity = run_validity(units_before, units_after,
+                            dict((h, s) for h, s in summaries.items() if not (clients[h] or {}).get("unreachable")))
     windows = client_windows(clients)
     overlap, window = window_problems(windows)
     complete = [summaries[h] for h in sorted(summaries) if summaries[h].get("complete")]
@@ -514,26 +540,29 @@ def run_record(run, before, after, clients, samples=None, exclude_unsteady=False
         else:
             result["latency_source"] = None
     replicas = [h for h in (run.get("replicas") or sorted(before)) if h in before]
-    steady = run_steadiness((after.get(replicas[0]) or {}).get("samples") if replicas else None, window)
-    reasons = list(validity["reasons"]) + (overlap if result is not None else [])
+    leader = (run.get("replicas") or replicas or [None])[0]
+    steady = run_steadiness((after.get(leader) or {}).get("samples") if leader in after else None, window)
+    reasons = lost + [r for r in validity["reasons"] if not any(r.startswith(h + " ") or r.startswith(h + "'s ")
+                                                                for h in unreachable)] + (overlap if result is not None else [])
     if exclude_unsteady and steady.get("steady") is False:
         reasons.append("%s's traffic was not steady (%s) and bench_exclude_unsteady is true"
-                       % (replicas[0], ", ".join(steady["flags"])))
+                       % (leader, ", ".join(steady["flags"])))
     record = dict(run)
     record.update({
         "valid": not reasons,
         "invalid_reasons": reasons,
         "restarted": validity["restarted"],
-        "started": min(c.get("started") for c in clients.values()) if clients else None,
-        "ended": max(c.get("ended") for c in clients.values()) if clients else None,
+        "unreachable": unreachable,
+        "started": min([c.get("started") for c in clients.values() if c and c.get("started")] or [None]) if clients else None,
+        "ended": max([c.get("ended") for c in clients.values() if c and c.get("ended")] or [None]) if clients else None,
         "window": window,
         "clients": summaries,
         "client_windows": windows,
         "result": result,
         "xdp_counters": dict((h, xdp_delta((before[h] or {}).get("xdp_counters") or {},
                                            (after.get(h) or {}).get("xdp_counters") or {})) for h in sorted(before)),
-        "cpu": cpu_cost(before, after, window, result["requests"] if result else None, replicas,
-                        dict((h, (clients[h] or {}).get("cpu_seconds")) for h in clients)),
+        "cpu": cpu_cost(before, after, window, result["requests"] if result else None,
+                        list(run.get("replicas") or replicas), dict((h, (clients[h] or {}).get("cpu_seconds")) for h in clients)),
         "steadiness": steady,
         "health": {
             "before": units_before,
@@ -541,7 +570,7 @@ def run_record(run, before, after, clients, samples=None, exclude_unsteady=False
             "warnings": dict((h, ((after.get(h) or {}).get("journal") or {}).get("warnings") or []) for h in sorted(after)),
         },
         "logs": {
-            "client": dict((h, (clients[h] or {}).get("log") or "") for h in sorted(clients)),
+            "client": dict((h, (clients[h] or {}).get("log") or "") for h in sorted(clients) if not (clients[h] or {}).get("unreachable")),
             "services": dict((h, "\n".join(((after.get(h) or {}).get("journal") or {}).get("lines") or []))
                              for h in sorted(after)),
         },

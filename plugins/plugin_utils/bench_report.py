@@ -548,6 +548,13 @@ def _nic_text(nic):
     return channels, coalesce, rings
 
 
+def _hardware_text(node):
+    """A node's hardware type, and the CloudLab cluster that made it where known."""
+    cluster = str(node.get("cluster") or "")
+    site = cluster.split("+")[1] if cluster.startswith("urn:publicid:IDN+") and cluster.count("+") >= 2 else cluster
+    return "%s%s" % (node.get("hardware_type") or "-", (" at " + site) if site else "")
+
+
 def page(summary, runs, text, images, incomplete=None):
     """What report.html shows, as plain data for its template."""
     first = runs[0]["provenance"]
@@ -559,7 +566,7 @@ def page(summary, runs, text, images, incomplete=None):
         channels, coalesce, rings = _nic_text(nic)
         index = node.get("index")
         nodes.append([host, "%s %s" % (node.get("role"), "" if index is None else index), node.get("kernel"), node.get("os"),
-                      node.get("cpus"), node.get("hardware_type"), ((nic.get("driver") or {}).get("driver")) or "-",
+                      node.get("cpus"), _hardware_text(node), ((nic.get("driver") or {}).get("driver")) or "-",
                       nic.get("mtu", "-"), channels, coalesce, rings])
     builds, seen = [], set()
     for run in runs:

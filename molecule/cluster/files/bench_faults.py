@@ -1,17 +1,22 @@
-"""Faults for molecule/cluster's bench check, run on the lab's host (which sees every lab node's
-processes): waits for the client of one bench run to start, then SIGKILLs one replica's process
-(its unit restarts it); waits for the client of another run, then stops the leader's replica
-process with SIGSTOP for a moment and continues it (the client resends; nothing restarts).
-Prints what it did as JSON lines; exits 1 when a run's client or a replica was not found in time.
-A STOP_RUN of "-" stops nothing.
+"""Faults for the bench checks, run on the lab's host (which sees every lab node's processes and
+owns the host ends of their veths). Each fault waits for the client of one bench run to start:
 
-    bench_faults.py KILL_RUN KILL_INDEX STOP_RUN STOP_INDEX [TIMEOUT_S]
-    e.g. bench_faults.py 04 2 07 0 600, or bench_faults.py 04 2 - - 900
+- ``kill,RUN,INDEX``: SIGKILL to replica INDEX's replica process (its unit restarts it);
+- ``stop,RUN,INDEX,SECONDS``: SIGSTOP to replica INDEX's process, SIGCONT after SECONDS (the
+  client resends; nothing restarts);
+- ``link,RUN,NODE,SECONDS``: the host end of NODE's veth (vb-NODE) down, up again after SECONDS (the
+  node stops answering: Ansible cannot reach it, its peers cannot either).
+
+Prints what it did as JSON lines; exits 1 when a run's client or a replica was not found in time.
+
+    bench_faults.py [--timeout S] FAULT...      e.g. bench_faults.py kill,04,2 stop,07,0,0.6 link,05,replica2,20
+    bench_faults.py KILL_RUN KILL_INDEX STOP_RUN STOP_INDEX [TIMEOUT_S]   (the older form; a STOP_RUN of "-" stops nothing)
 """
 import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
 
@@ -50,28 +55,48 @@ def replica(index):
     return r"^\S*/bench/replica -c config.txt -m \S+ -i %d$" % index
 
 
+def fault(spec, until):
+    kind, run = spec[0], spec[1]
+    wait_for(client_of(run), until)
+    if kind == "kill":
+        time.sleep(0.3)
+        pids = wait_for(replica(int(spec[2])), until)
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        return {"run": run, "signal": "SIGKILL", "replica": int(spec[2]), "pids": pids}
+    if kind == "stop":
+        time.sleep(0.2)
+        pids = wait_for(replica(int(spec[2])), until)
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        time.sleep(float(spec[3]))
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+        return {"run": run, "signal": "SIGSTOP", "replica": int(spec[2]), "pids": pids, "seconds": float(spec[3])}
+    if kind == "link":
+        time.sleep(0.3)
+        veth = "vb-" + spec[2]
+        subprocess.run(["ip", "link", "set", "dev", veth, "down"], check=True)
+        time.sleep(float(spec[3]))
+        subprocess.run(["ip", "link", "set", "dev", veth, "up"], check=True)
+        return {"run": run, "link": veth, "seconds": float(spec[3])}
+    sys.exit("unknown fault %s" % kind)
+
+
 def main():
-    kill_run, kill_index, stop_run = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    until = time.time() + (float(sys.argv[5]) if len(sys.argv) > 5 else 600)
-    wait_for(client_of(kill_run), until)
-    time.sleep(0.3)
-    pids = wait_for(replica(kill_index), until)
-    for pid in pids:
-        os.kill(pid, signal.SIGKILL)
-    print(json.dumps({"run": kill_run, "signal": "SIGKILL", "replica": kill_index, "pids": pids}), flush=True)
-    if stop_run == "-":
-        return
-    stop_index = int(sys.argv[4])
-    wait_for(client_of(stop_run), until)
-    time.sleep(0.2)
-    pids = wait_for(replica(stop_index), until)
-    for pid in pids:
-        os.kill(pid, signal.SIGSTOP)
-    time.sleep(0.6)
-    for pid in pids:
-        os.kill(pid, signal.SIGCONT)
-    print(json.dumps({"run": stop_run, "signal": "SIGSTOP", "replica": stop_index, "pids": pids, "seconds": 0.6}),
-          flush=True)
+    args = sys.argv[1:]
+    timeout = 600.0
+    if args[:1] == ["--timeout"]:
+        timeout, args = float(args[1]), args[2:]
+    if args and "," not in args[0]:
+        # The older form: KILL_RUN KILL_INDEX STOP_RUN STOP_INDEX [TIMEOUT_S]
+        specs = [["kill", args[0], args[1]]] + ([["stop", args[2], args[3], "0.6"]] if args[2] != "-" else [])
+        timeout = float(args[4]) if len(args) > 4 else timeout
+    else:
+        specs = [a.split(",") for a in args]
+    until = time.time() + timeout
+    for spec in specs:
+        print(json.dumps(fault(spec, until)), flush=True)
 
 
 if __name__ == "__main__":

@@ -345,8 +345,8 @@ def test_cpu_of_the_leader_and_the_followers():
 
 
 def record_readings(leader_packets):
-    reading = {"replica0": {"units": units(), "xdp_counters": {"rx_queue_0_xdp_packets": 5}},
-               "replica1": {"units": units(), "xdp_counters": {}}}
+    reading = {"replica0": {"units": units(), "xdp_counters": {"rx_queue_0_xdp_packets": 5}, "cpu": {"btime": 7}},
+               "replica1": {"units": units(), "xdp_counters": {}, "cpu": {"btime": 7}}}
     after = {"replica0": {"units": units(), "xdp_counters": {"rx_queue_0_xdp_packets": 1005}, "cpu": {"btime": 7},
                           "journal": {"lines": ["a", "b"], "warnings": ["b"]},
                           "samples": sampler([(10.0 + k / 10.0, 1000000 * k, 0, 0, k, p) for k, p in enumerate(leader_packets)])},
@@ -454,3 +454,26 @@ def test_clients_without_an_index_are_told_apart_by_host():
     view = provenance_view(provenance, {})
     assert sorted(view["nodes"]) == ["client client0", "client client1", "replica 0"]
     assert view["nodes"]["client client1"]["cpus"] == 4
+
+
+def test_a_replica_that_did_not_answer_after_the_run_is_named_and_the_rest_written():
+    reading, after = record_readings([1000 * k for k in range(30)])
+    after["replica1"] = {"unreachable": True, "msg": "Timeout (12s) waiting for privilege escalation prompt: \nmore"}
+    clients = {"client0": runner(10.0, [10.5], [12.5], [13.0])}
+    record = run_record({"run": "05", "replicas": ["replica0", "replica1"]}, reading, after, clients, {"client0": [5, 6]})
+    assert record["valid"] is False and record["unreachable"] == ["replica1"]
+    assert record["invalid_reasons"] == [
+        "replica1 unreachable after the run: Timeout (12s) waiting for privilege escalation prompt:"]
+    # What the others said is kept: the client's figures, the leader's CPU and counters.
+    assert record["result"]["latency_ns"]["p50"] == 6 and record["cpu"]["leader_us_per_request"] == pytest.approx(2.0)
+    assert record["cpu"]["followers_us_per_request"] is None and record["restarted"] == ["replica1"]
+    assert record["logs"]["services"] == {"replica0": "a\nb"}
+
+
+def test_a_client_that_did_not_answer_is_named():
+    reading, after = record_readings([1000 * k for k in range(30)])
+    clients = {"client0": {"unreachable": True, "msg": "Failed to connect to the host via ssh"}}
+    record = run_record({"run": "06", "replicas": ["replica0", "replica1"]}, reading, after, clients)
+    assert record["valid"] is False and record["unreachable"] == ["client0"] and record["result"] is None
+    assert record["invalid_reasons"] == ["client0 unreachable during the run: Failed to connect to the host via ssh"]
+    assert record["started"] is None and record["clients"]["client0"]["error"] == "unreachable"
