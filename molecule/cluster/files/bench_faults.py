@@ -10,7 +10,6 @@ owns the host ends of their veths). Each fault waits for the client of one bench
 Prints what it did as JSON lines; exits 1 when a run's client or a replica was not found in time.
 
     bench_faults.py [--timeout S] FAULT...      e.g. bench_faults.py kill,04,2 stop,07,0,0.6 link,05,replica2,20
-    bench_faults.py KILL_RUN KILL_INDEX STOP_RUN STOP_INDEX [TIMEOUT_S]   (the older form; a STOP_RUN of "-" stops nothing)
 """
 import json
 import os
@@ -88,12 +87,7 @@ def main():
     timeout = 600.0
     if args[:1] == ["--timeout"]:
         timeout, args = float(args[1]), args[2:]
-    if args and "," not in args[0]:
-        # The older form: KILL_RUN KILL_INDEX STOP_RUN STOP_INDEX [TIMEOUT_S]
-        specs = [["kill", args[0], args[1]]] + ([["stop", args[2], args[3], "0.6"]] if args[2] != "-" else [])
-        timeout = float(args[4]) if len(args) > 4 else timeout
-    else:
-        specs = [a.split(",") for a in args]
+    specs = [a.split(",") for a in args]
     until = time.time() + timeout
     for spec in specs:
         print(json.dumps(fault(spec, until)), flush=True)

@@ -43,3 +43,20 @@ def test_the_defaults_are_the_specs_defaults(role):
         if "default" in option and name not in defaults:
             problems.append("%s has a default in the spec (%r) but none in defaults/main.yml" % (name, option["default"]))
     assert problems == []
+
+
+def test_the_protocols_and_flags_the_specs_name_are_the_rules():
+    """The protocols and feature flags are listed once for the rules (module_utils); the specs that
+    name them (choices, descriptions, defaults) must say the same."""
+    from ansible_collections.electrode.cluster.plugins.module_utils.electrode_source import FEATURES
+    from ansible_collections.electrode.cluster.plugins.module_utils.settings import PROTOCOLS
+
+    services = load("electrode_services", "meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
+    assert services["electrode_protocol"]["choices"] == list(PROTOCOLS)
+    bench = load("bench", "meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
+    assert bench["bench_protocol"]["description"].endswith("one of %s." % ", ".join(PROTOCOLS))
+    build = load("electrode_build", "meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
+    assert build["electrode_features"]["default"] == list(FEATURES)
+    assert " ".join(build["electrode_features"]["description"]).count("C(") == len(FEATURES)
+    for flag in FEATURES:
+        assert "C(%s)" % flag in " ".join(build["electrode_features"]["description"])
