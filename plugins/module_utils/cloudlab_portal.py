@@ -186,8 +186,8 @@ class Portal(object):
             raise PortalError("the portal at %s gave portal.%s an answer of an unknown shape" % (self.url, method))
         if response["code"] != 0:
             output = (response.get("output") or "").strip()
-            raise PortalError("the portal refused portal.%s: %s%s" % (method, describe(response["code"]),
-                                                                        (" - " + output) if output else ""),
+            detail = (" - " + output) if output else ""
+            raise PortalError("the portal refused portal.%s: %s%s" % (method, describe(response["code"]), detail),
                               code=response["code"], output=output)
         return response.get("value"), response.get("output") or ""
 

@@ -35,6 +35,5 @@ for folder in sorted(glob.glob(os.path.join(sys.argv[2], "*"))):
                     "hardware": sorted(set(n.get("hardware_type") for n in nodes)),
                     "clusters": sorted(set(str(n.get("cluster")) for n in nodes)),
                     "status": record.get("status"), "incomplete_banner": 'id="incomplete"' in page})
-print(json.dumps({"starts": starts, "terminated": terminated, "extended": [c["params"]["experiment"] for c in calls
-                                                                          if c["method"] == "extendExperiment"],
-                  "live": sorted(live), "folders": folders}))
+extended = [c["params"]["experiment"] for c in calls if c["method"] == "extendExperiment"]
+print(json.dumps({"starts": starts, "terminated": terminated, "extended": extended, "live": sorted(live), "folders": folders}))

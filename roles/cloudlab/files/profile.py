@@ -9,8 +9,8 @@ Instructions: run playbooks/cloudlab.yml of electrode.cluster (it starts, benchm
 experiment), or point its CloudLab inventory at this experiment's manifest.
 """
 # A geni-lib script: the portal runs it with the parameters' values bound.
-import geni.portal as portal
-import geni.rspec.pg as pg
+from geni import portal
+from geni.rspec import pg
 
 UBUNTU_22 = "urn:publicid:IDN+emulab.net+image+emulab-ops//UBUNTU22-64-STD"
 

@@ -91,8 +91,8 @@ def test_starts_on_the_next_hardware_when_the_first_cannot_be_given_and_writes_t
     with open(dest) as handle:
         assert 'hardware_type name="xl170"' in handle.read()
     starts = [c["params"] for c in portal["calls"]() if c["method"] == "startExperiment"]
-    assert [json.loads(s["bindings"]) for s in starts] == [{"replicas": 3, "hardware_type": "c6525-100g"},
-                                                          {"replicas": 3, "hardware_type": "xl170"}]
+    assert [json.loads(s["bindings"]) for s in starts] == [
+        {"replicas": 3, "hardware_type": "c6525-100g"}, {"replicas": 3, "hardware_type": "xl170"}]
     assert starts[1]["aggregate"] == "urn:publicid:IDN+utah.cloudlab.us+authority+cm" and starts[1]["duration"] == "4"
     # Again: the experiment is there and ready, the manifest too: nothing changes.
     again = run(capsys, portal, pki, profile="proj,electrode-cluster", hardware=HARDWARE, manifest_dest=dest)

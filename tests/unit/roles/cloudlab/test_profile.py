@@ -86,7 +86,8 @@ def run_profile(bindings):
     with open(PROFILE) as handle:
         code = compile(handle.read(), PROFILE, "exec")
     try:
-        exec(code, {"__name__": "__main__", "__file__": PROFILE})  # pylint: disable=exec-used (the portal runs it so)
+        # The portal runs the profile this way.
+        exec(code, {"__name__": "__main__", "__file__": PROFILE})  # pylint: disable=exec-used
     except SystemExit:
         pass
     finally:
