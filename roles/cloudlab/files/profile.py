@@ -9,8 +9,9 @@ Instructions: run playbooks/cloudlab.yml of electrode.cluster (it starts, benchm
 experiment), or point its CloudLab inventory at this experiment's manifest.
 """
 # A geni-lib script: the portal runs it with the parameters' values bound.
-from geni import portal
-from geni.rspec import pg
+# The form CloudLab's documentation and profiles use.
+import geni.portal as portal  # pylint: disable=consider-using-from-import
+import geni.rspec.pg as pg  # pylint: disable=consider-using-from-import
 
 UBUNTU_22 = "urn:publicid:IDN+emulab.net+image+emulab-ops//UBUNTU22-64-STD"
 
