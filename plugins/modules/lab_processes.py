@@ -9,12 +9,16 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: lab_processes
 version_added: 0.1.0
-short_description: Find, or stop, the processes of a lab node by its root directory
+short_description: Find, or stop, the processes of a lab node by its root filesystem
 description:
   - Used by the C(lab) role on the machine that hosts the lab. A node's processes all have the
-    node's root as their root directory (C(/proc/PID/root)); they are found that way even when the
-    node's launcher and C(systemd-nspawn) are gone (killed) and its init goes on as an orphan,
-    holding the node's veth and mounts.
+    node's root filesystem as their root; they are found that way even when the node's launcher
+    and C(systemd-nspawn) are gone (killed) and its init goes on as an orphan, holding the node's
+    veth and mounts.
+  - A process's root matches when C(/proc/PID/root) is the same directory as O(root) (device and
+    inode), or when its root mount is the filesystem mounted at O(root) on the host (type, source
+    and options; C(/proc/PID/root) of a process in the node's own mount namespace reads as C(/)),
+    which still holds after the host's mount of the node's root was replaced.
   - With O(state=absent), sends them O(signal) and waits up to O(timeout) seconds for them to end.
 options:
   root:
