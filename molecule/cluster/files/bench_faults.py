@@ -9,7 +9,7 @@ owns the host ends of their veths). Each fault waits for the client of one bench
 
 Prints what it did as JSON lines; exits 1 when a run's client or a replica was not found in time.
 
-    bench_faults.py [--timeout S] FAULT...      e.g. bench_faults.py kill,04,2 stop,07,0,0.6 link,05,replica2,20
+    bench_faults.py [--timeout S] FAULT...      e.g. bench_faults.py kill,04,2 stop,07,0,0.6 link,05,replica2,25
 """
 import json
 import os
