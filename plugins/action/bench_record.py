@@ -114,7 +114,8 @@ class ActionModule(ActionBase):
             valid=record["valid"],
             reasons=record["invalid_reasons"],
             restarted=record["restarted"],
-            unreachable=record["unreachable"],
+            # Not "unreachable": Ansible reads that key of a result as the host being unreachable.
+            unanswered=record["unreachable"],
             result=record["result"],
             steadiness=record["steadiness"],
             cpu=dict((k, v) for k, v in record["cpu"].items() if k != "replicas"),

@@ -108,6 +108,14 @@ restarted:
   returned: always
   type: list
   elements: str
+unanswered:
+  description:
+    - The nodes that did not answer a read of the run (Ansible found them unreachable); the bench
+      waits for them up to C(bench_unreachable_wait). The run's JSON lists them as C(unreachable).
+  returned: always
+  type: list
+  elements: str
+  sample: ["replica2"]
 result:
   description:
     - The clients combined (requests, seconds, throughput_rps, clients) with the pooled samples'

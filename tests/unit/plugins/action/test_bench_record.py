@@ -53,3 +53,24 @@ def test_the_raw_latency_files_are_read_as_samples():
                "client1": {"files": {}}, "client2": {}}
     # A trailing partial sample (a file cut short) is left out; a client without the file has none.
     assert raw_samples(clients) == {"client0": [5, 6, 7]}
+
+
+def test_a_node_that_did_not_answer_is_returned_in_a_key_ansible_does_not_read_as_unreachable(tmp_path):
+    # Ansible reads a result's "unreachable" key as the task's host being unreachable: with the
+    # bench play's any_errors_fatal, that ended the whole play after the run that lost a node.
+    from unittest import mock
+
+    from ansible_collections.electrode.cluster.plugins.action.bench_record import ActionModule
+    from ansible_collections.electrode.cluster.tests.unit.plugins.module_utils.test_bench import record_readings, runner
+
+    reading, after = record_readings([1000 * k for k in range(30)])
+    after["replica1"] = {"unreachable": True, "msg": "Failed to connect to the host via ssh: Broken pipe"}
+    task = mock.MagicMock()
+    task.args = {"run": {"run": "05", "replicas": ["replica0", "replica1"]}, "before": reading, "after": after,
+                 "clients": {"client0": runner(10.0, [10.5], [12.5], [13.0])}, "dest": str(tmp_path / "05.json")}
+    task.check_mode = True
+    task.async_val = 0
+    action = ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+    result = action.run(task_vars={})
+    assert result["valid"] is False and result["unanswered"] == ["replica1"]
+    assert "unreachable" not in result
