@@ -75,6 +75,13 @@ def main():
     parser.add_argument("--excluded", type=int, help="rows the excluded-runs table must have")
     args = parser.parse_args()
     seen = findings(args.report)
+    # A plot not yet decoded when the frame's load event fired reads as not loaded: on a busy
+    # machine that happened once in a suite run. The page is read again (twice at most) before the
+    # plots are called missing; a plot that is really broken stays missing every time.
+    for _ in range(2):
+        if len(seen["images"]) == 3 and all(image["loaded"] for image in seen["images"]):
+            break
+        seen = findings(args.report)
     print(json.dumps(seen))
     problems = []
     if args.expect_fixture and not ("TEST FIXTURE, NOT ELECTRODE" in seen["title"] and seen["fixture_banner"]):
