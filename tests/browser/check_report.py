@@ -78,7 +78,7 @@ def main():
     # A plot not yet decoded when the frame's load event fired reads as not loaded: on a busy
     # machine that happened once in a suite run. The page is read again (twice at most) before the
     # plots are called missing; a plot that is really broken stays missing every time.
-    for _ in range(2):
+    for _again in range(2):
         if len(seen["images"]) == 3 and all(image["loaded"] for image in seen["images"]):
             break
         seen = findings(args.report)
