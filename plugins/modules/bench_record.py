@@ -42,7 +42,9 @@ options:
   clients:
     description:
       - Client host to the client runner's result (rc, started, ended, cpu_seconds, log, and
-        C(files) - name to base64 content - which are written to O(files_dir), not into the record).
+        C(files) - name to base64 content - which are written to O(files_dir), not into the record),
+        or to the registered result of the task that ran the runner (its JSON read from C(stdout);
+        an unreachable node's result names the node as not answering).
     type: dict
     required: true
   exclude_unsteady:
@@ -76,7 +78,7 @@ EXAMPLES = r"""
     run: {run: 01-electrode-r1, variant: electrode, repetition: 1, threads: 1, clients: 1}
     before: "{{ dict(replicas | zip(replicas | map('extract', hostvars, '__bench_before'))) }}"
     after: "{{ dict(replicas | zip(replicas | map('extract', hostvars, '__bench_after'))) }}"
-    clients: "{{ dict(clients | zip(clients | map('extract', hostvars, ['__bench_started', 'stdout']) | map('from_json'))) }}"
+    clients: "{{ dict(clients | zip(clients | map('extract', hostvars, '__bench_client_run'))) }}"
     dest: results/20261202T120000Z-electrode-vs-baseline/runs/01-electrode-r1.json
   delegate_to: localhost
   run_once: true
