@@ -8,11 +8,16 @@ root=$PWD
 # caller's shell (for lab-site.sh or the opt-in scenarios) must not take its place.
 unset ELECTRODE_SOURCE ELECTRODE_LIBEVENT_SOURCE
 bash scripts/setup.sh
-# The browser check of the bench's report.html (tests/browser/check_report.py) needs Chromium.
-if ! command -v chromium >/dev/null; then
-  echo "test.sh: installing chromium (for the browser check of report.html)"
+# The browser check of the bench's report.html (tests/browser/check_report.py) needs Chromium;
+# gpg_verify's unit tests sign and check with the real gpg, gpgv and xz.
+missing=()
+for tool in chromium:chromium gpg:gpg gpgv:gpgv xz:xz-utils; do
+  command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]} (for the tests)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 export PATH="$root/.venv/bin:$PATH"
 export ANSIBLE_CONFIG="$root/ansible.cfg"
