@@ -62,3 +62,18 @@ def mainline_debs(checksums_text, version, flavour, arch):
             % (", ".join(missing), version.replace("\\", ""), arch, ", ".join(sorted(entries)) or "nothing")
         )
     return debs
+
+
+def grub_default(menu_text, release):
+    """GRUB_DEFAULT for one kernel release in a ``grub.cfg`` that update-grub wrote: the ids of the
+    "Advanced options" submenu and of the release's entry in it, as ``submenu>entry``.
+    Raises ValueError naming what the menu lacks (and the releases it has)."""
+    text = menu_text or ""
+    submenu = re.search(r"^\s*submenu [^\n]*\$menuentry_id_option '(gnulinux-advanced-[^']+)'", text, re.M)
+    entry = re.search(r"\$menuentry_id_option '(gnulinux-" + re.escape(release) + r"-advanced-[^']+)'", text)
+    if not submenu:
+        raise ValueError("grub.cfg has no \"Advanced options\" submenu (an id gnulinux-advanced-...): was it written by update-grub?")
+    if not entry:
+        found = sorted(set(re.findall(r"\$menuentry_id_option 'gnulinux-(.+?)-advanced-[^']+'", text)))
+        raise ValueError("grub.cfg has no entry for linux %s (it has: %s)" % (release, ", ".join(found) or "none"))
+    return "%s>%s" % (submenu.group(1), entry.group(1))

@@ -17,6 +17,7 @@ from ansible_collections.electrode.cluster.plugins.filter import (
     cluster_model,
     electrode_build_plan,
     experiment_interface,
+    grub_default,
     lab_console_causes,
     lab_network_problems,
     lab_node_paths,
@@ -24,6 +25,7 @@ from ansible_collections.electrode.cluster.plugins.filter import (
     mainline_debs,
     normalize_mac,
     replica_restart_plan,
+    sha256_list,
 )
 
 
@@ -93,6 +95,19 @@ def test_mainline_debs_filter():
     assert [d["sha256"][0] for d in debs(checksums, "6.0.0")] == ["a", "b", "c", "d"]
     with pytest.raises(AnsibleFilterError, match="mainline_debs: CHECKSUMS lists no"):
         debs(checksums, "6.1.0")
+
+
+def test_sha256_list_and_grub_default_filters():
+    sums = filter_named(sha256_list, "sha256_list")
+    assert sums("a" * 64 + "  linux-6.1.tar.xz\n") == {"linux-6.1.tar.xz": "a" * 64}
+    with pytest.raises(AnsibleFilterError, match="sha256_list: x is listed twice"):
+        sums("a" * 64 + "  x\n" + "b" * 64 + "  x\n")
+    default = filter_named(grub_default, "grub_default")
+    menu = ("submenu 'Advanced options for Ubuntu' $menuentry_id_option 'gnulinux-advanced-u' {\n"
+            "\tmenuentry 'Ubuntu, with Linux 6.0.0-060000-generic' $menuentry_id_option 'gnulinux-6.0.0-060000-generic-advanced-u' {\n")
+    assert default(menu, "6.0.0-060000-generic") == "gnulinux-advanced-u>gnulinux-6.0.0-060000-generic-advanced-u"
+    with pytest.raises(AnsibleFilterError, match="grub_default: grub.cfg has no entry for linux 6.1"):
+        default(menu, "6.1")
 
 
 def test_electrode_build_plan_filter():

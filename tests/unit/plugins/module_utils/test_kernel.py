@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.electrode.cluster.plugins.module_utils.kernel import mainline_debs, sha256_entries
+from ansible_collections.electrode.cluster.plugins.module_utils.kernel import grub_default, mainline_debs, sha256_entries
 
 BUILD = "6.0.0-060000.202210022231"
 AMD64 = """# Checksums, check with the command below:
@@ -75,3 +75,46 @@ def test_missing_debs_are_named():
         mainline_debs(AMD64, "6.0.0", "generic", "arm64")
     with pytest.raises(ValueError, match="no '# Checksums-Sha256:' block"):
         mainline_debs("# nothing here\n", "6.0.0", "generic", "amd64")
+
+
+# The shape update-grub gives on Ubuntu 22.04 (menu entries trimmed to their first lines), with the
+# distro's kernel and a mainline kernel installed.
+UUID = "6b3e5c2a-1f0d-4a8e-9c55-2f7b8e1d0c11"
+GRUB_CFG = """### BEGIN /etc/grub.d/10_linux ###
+function gfxmode {
+\tset gfxpayload="${1}"
+}
+menuentry 'Ubuntu' --class ubuntu --class gnu-linux --class gnu --class os $menuentry_id_option 'gnulinux-simple-%(u)s' {
+\tlinux	/boot/vmlinuz-6.0.0-060000-generic root=UUID=%(u)s ro
+}
+submenu 'Advanced options for Ubuntu' $menuentry_id_option 'gnulinux-advanced-%(u)s' {
+\tmenuentry 'Ubuntu, with Linux 6.0.0-060000-generic' --class ubuntu $menuentry_id_option 'gnulinux-6.0.0-060000-generic-advanced-%(u)s' {
+\t}
+\tmenuentry 'Ubuntu, with Linux 6.0.0-060000-generic (recovery mode)' $menuentry_id_option 'gnulinux-6.0.0-060000-generic-recovery-%(u)s' {
+\t}
+\tmenuentry 'Ubuntu, with Linux 5.15.0-91-generic' --class ubuntu $menuentry_id_option 'gnulinux-5.15.0-91-generic-advanced-%(u)s' {
+\t}
+}
+""" % {"u": UUID}
+
+
+@pytest.mark.parametrize("release", ["5.15.0-91-generic", "6.0.0-060000-generic"])
+def test_grub_default_names_the_submenu_and_the_releases_entry(release):
+    assert grub_default(GRUB_CFG, release) == "gnulinux-advanced-%s>gnulinux-%s-advanced-%s" % (UUID, release, UUID)
+
+
+def test_grub_default_refuses_a_release_the_menu_lacks_naming_those_it_has():
+    with pytest.raises(ValueError, match=r"no entry for linux 6\.1\.0-060100-generic \(it has: 5\.15\.0-91-generic, "
+                                         r"6\.0\.0-060000-generic\)"):
+        grub_default(GRUB_CFG, "6.1.0-060100-generic")
+
+
+def test_grub_default_does_not_take_a_release_for_a_pattern():
+    # "6.0.0-060000-generic" must not match a release that only looks like it (the dots are literal).
+    with pytest.raises(ValueError, match="no entry for linux 6x0x0-060000-generic"):
+        grub_default(GRUB_CFG, "6x0x0-060000-generic")
+
+
+def test_grub_default_refuses_a_menu_without_the_submenu():
+    with pytest.raises(ValueError, match="no \"Advanced options\" submenu"):
+        grub_default(GRUB_CFG.replace("submenu 'Advanced", "menuentry 'Advanced"), "5.15.0-91-generic")
