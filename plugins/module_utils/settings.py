@@ -369,6 +369,23 @@ def cloudlab(settings, node):
     return problems
 
 
+def _mtu_problem(settings, name, low, high, why):
+    mtu = _int(settings.get(name))
+    if mtu is None or not low <= mtu <= high:
+        return ["%s=%s: use %d to %d (%s)." % (name, settings.get(name), low, high, why)]
+    return []
+
+
+def lab(settings, node):
+    """The lab's own ranges (its node counts and subnet are planned by lab_plan, its network by lab_network_problems)."""
+    return _mtu_problem(settings, "lab_mtu", 1280, 3500, "XDP on veth drops larger frames")
+
+
+def nic_tuning(settings, node):
+    """The NIC's settings that no plan against the NIC checks (its coalescing, channels, rings and IRQs are)."""
+    return _mtu_problem(settings, "nic_tuning_mtu", 68, 65535, "an Ethernet MTU")
+
+
 # Each role's rules, and the variables they read beyond the role's own argument spec, with the
 # role whose defaults hold each (the build's flags decide whether a replica may run alone).
 RULES = {
@@ -379,6 +396,8 @@ RULES = {
     "electrode_services": (electrode_services, {"electrode_features": "electrode_build"}),
     "bench": (bench, {}),
     "cloudlab": (cloudlab, {}),
+    "lab": (lab, {}),
+    "nic_tuning": (nic_tuning, {}),
 }
 
 

@@ -27,12 +27,14 @@ BENCH = {"bench_requests": 2000, "bench_threads": 1, "bench_repetitions": 9, "be
          "bench_protocol": "vr", "bench_name": "lab", "bench_client_cpus": "",
          "bench_variants": [{"name": "electrode", "features": ["FAST_REPLY"], "accelerated": True},
                             {"name": "baseline", "features": [], "accelerated": False}]}
+LAB = {"lab_mtu": 1500}
+NIC = {"nic_tuning_mtu": 9000}
 NODE = {"role": "replica", "online_cpus": "0-1", "architecture": "x86_64", "build_deps_supported": True}
 
 
 @pytest.mark.parametrize("role,settings", [
     ("mainline_kernel", MAINLINE), ("build_deps", BUILD_DEPS), ("kernel_source", KERNEL),
-    ("electrode_build", BUILD), ("electrode_services", SERVICES), ("bench", BENCH)])
+    ("electrode_build", BUILD), ("electrode_services", SERVICES), ("bench", BENCH), ("lab", LAB), ("nic_tuning", NIC)])
 def test_good_settings_have_no_problem(role, settings):
     assert role_problems(role, settings, NODE) == []
 
@@ -57,6 +59,10 @@ def test_good_settings_have_no_problem(role, settings):
      ["electrode_accelerated is false but the build has the flags FAST_REPLY"]),
     ("electrode_services", SERVICES, {"electrode_services_replica_cpus": "0,7", "electrode_services_bpffs": "/sys/fs/bpf fs"},
      ["electrode_services_bpffs must be a plain absolute path", "electrode_services_replica_cpus: cpus 0,7 names CPU(s) 7"]),
+    ("lab", LAB, {"lab_mtu": 9000}, ["lab_mtu=9000: use 1280 to 3500 (XDP on veth drops larger frames)."]),
+    ("lab", LAB, {"lab_mtu": "big"}, ["lab_mtu=big: use 1280 to 3500"]),
+    ("nic_tuning", NIC, {"nic_tuning_mtu": 67}, ["nic_tuning_mtu=67: use 68 to 65535 (an Ethernet MTU)."]),
+    ("nic_tuning", NIC, {"nic_tuning_mtu": 65536}, ["nic_tuning_mtu=65536: use 68 to 65535"]),
     ("bench", BENCH, {"bench_requests": 0, "bench_protocol": "raft", "bench_name": "a b"},
      ["bench_requests must be a whole number of 1 or more (got 0)", "bench_protocol is raft", "bench_name must be letters"]),
 ])
