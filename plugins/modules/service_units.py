@@ -14,8 +14,8 @@ description:
   - Makes a folder of systemd unit files hold exactly the given contents, removes the units given
     as V(null) (stopped and disabled first), reloads systemd where a file changed, and restarts the
     listed units in one C(systemctl restart) call where anything changed or O(force_restart) is set.
-  - One call per node where M(ansible.builtin.template), M(ansible.builtin.file) and
-    M(ansible.builtin.systemd_service) take one or more round trips each. The bench switches the
+  - One call per node where C(ansible.builtin.template), C(ansible.builtin.file) and
+    C(ansible.builtin.systemd_service) take one or more round trips each. The bench switches the
     replicas between builds before every run, and those round trips were most of its own time.
   - Files are written atomically (a temporary file beside the unit, then renamed), with mode 0644.
 options:
