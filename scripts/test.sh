@@ -112,6 +112,15 @@ molecule_all() {
   start=$SECONDS result=passed
   ansible-playbook -i inventories/lab molecule/shared/destroy.yml 2>&1 | tee "$logs/destroy-before.log" ||
     { result=FAILED; failed_scenarios+=(destroy-before); }
+  # molecule keeps each scenario's state ("created") between its runs, and --destroy=never leaves
+  # it "created" after this suite's own destroy: a second suite on the same machine would skip the
+  # lab scenario's create and find no lab. Its state goes with the lab (no prerun: nothing to
+  # install for that; reset only removes the scenarios' molecule folders).
+  prerun_off=$(mktemp)
+  printf 'prerun: false\n' > "$prerun_off"
+  molecule -c "$prerun_off" reset $(printf -- '-s %s ' "${ORDER[@]}") >/dev/null 2>&1 ||
+    { result=FAILED; failed_scenarios+=(molecule-reset); }
+  rm -f "$prerun_off"
   scenario_times+=("no lab before the first scenario: $result in $((SECONDS - start)) s")
   unset ELECTRODE_LAB_SHARED
   for scenario in "${ORDER[@]}"; do
