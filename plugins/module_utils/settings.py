@@ -328,6 +328,14 @@ def bench(settings, node):
     cpus = settings.get("bench_client_cpus") or ""
     if cpus and node.get("online_cpus") and node.get("role") == "client":
         problems += ["bench_client_cpus: %s" % p for p in cpu_list_problems(str(cpus), node["online_cpus"])]
+    # A variant's replica CPUs, on a replica (the build host, where these settings are checked, is
+    # the first replica unless electrode_build_host names another): the per-run switch of the
+    # services does not check them again.
+    if node.get("online_cpus") and node.get("role") == "replica":
+        for variant in settings.get("bench_variants") or []:
+            if isinstance(variant, dict) and variant.get("replica_cpus"):
+                problems += ["bench_variants: variant %s: replica_cpus: %s" % (variant.get("name"), p)
+                             for p in cpu_list_problems(str(variant["replica_cpus"]), node["online_cpus"])]
     return problems
 
 

@@ -63,6 +63,9 @@ def test_good_settings_have_no_problem(role, settings):
     ("lab", LAB, {"lab_mtu": "big"}, ["lab_mtu=big: use 1280 to 3500"]),
     ("nic_tuning", NIC, {"nic_tuning_mtu": 67}, ["nic_tuning_mtu=67: use 68 to 65535 (an Ethernet MTU)."]),
     ("nic_tuning", NIC, {"nic_tuning_mtu": 65536}, ["nic_tuning_mtu=65536: use 68 to 65535"]),
+    ("bench", BENCH, {"bench_variants": [{"name": "pinned", "features": [], "accelerated": False, "replica_cpus": "0,7"},
+                                         {"name": "free", "features": [], "accelerated": False, "replica_cpus": "1"}]},
+     ["bench_variants: variant pinned: replica_cpus: cpus 0,7 names CPU(s) 7, outside this host's online CPUs"]),
     ("bench", BENCH, {"bench_requests": 0, "bench_protocol": "raft", "bench_name": "a b"},
      ["bench_requests must be a whole number of 1 or more (got 0)", "bench_protocol is raft", "bench_name must be letters"]),
 ])
