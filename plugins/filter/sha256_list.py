@@ -7,7 +7,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.electrode.cluster.plugins.module_utils.signatures import sha256_list
+from ansible_collections.electrode.cluster.plugins.module_utils.kernel import sha256_list
 
 
 def _sha256_list(text):

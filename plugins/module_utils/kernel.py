@@ -17,20 +17,34 @@ __metaclass__ = type
 import re
 
 
+def sha256_list(text):
+    """A ``sha256sum``-style list (``<64 hex>  <name>`` or ``<64 hex> *<name>`` lines) as {name: sha256}.
+
+    Other lines (a clearsigned file's armour, comments, other digests' lines) are ignored; a name
+    listed twice with different digests is refused (ValueError).
+    """
+    entries = {}
+    for line in (text or "").splitlines():
+        match = re.match(r"^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$", line.strip())
+        if not match:
+            continue
+        name, digest = match.group(2), match.group(1).lower()
+        if entries.get(name, digest) != digest:
+            raise ValueError("%s is listed twice with different sha256 digests" % name)
+        entries[name] = digest
+    return entries
+
+
 def sha256_entries(checksums_text):
     """The ``# Checksums-Sha256:`` block of a CHECKSUMS file as {file name: sha256}."""
-    entries, block = {}, None
+    block, lines = None, []
     for line in (checksums_text or "").splitlines():
         header = re.match(r"^#\s*Checksums-(\w+):", line)
         if header:
             block = header.group(1).lower()
-            continue
-        if line.startswith("#") or not line.strip():
-            continue
-        match = re.match(r"^([0-9a-fA-F]+)\s+\*?(\S+)$", line.strip())
-        if block == "sha256" and match and len(match.group(1)) == 64:
-            entries[match.group(2)] = match.group(1).lower()
-    return entries
+        elif block == "sha256":
+            lines.append(line)
+    return sha256_list("\n".join(lines))
 
 
 def mainline_debs(checksums_text, version, flavour, arch):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: electrode.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""gpgv's machine-readable status lines, and the sha256 lists that signed files carry.
+"""gpgv's machine-readable status lines (the sha256 lists that signed files carry: kernel.sha256_list).
 
 gpgv ``--status-fd`` writes one ``[GNUPG:] KEYWORD args...`` line per event (GnuPG's
 doc/DETAILS). A good signature gives ``VALIDSIG <fingerprint> <creation date> <timestamp>
@@ -38,21 +38,3 @@ def valid_signatures(status_text):
         found.append({"fingerprint": fields[0].upper(), "primary": primary.upper(),
                       "created": fields[1] if len(fields) > 1 else None})
     return found
-
-
-def sha256_list(text):
-    """A ``sha256sum``-style list (``<64 hex>  <name>`` or ``<64 hex> *<name>`` lines) as {name: sha256}.
-
-    Other lines (a clearsigned file's armour, comments, other digests' lines) are ignored; a name
-    listed twice with different digests is refused.
-    """
-    entries = {}
-    for line in (text or "").splitlines():
-        match = re.match(r"^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$", line.strip())
-        if not match:
-            continue
-        name, digest = match.group(2), match.group(1).lower()
-        if entries.get(name, digest) != digest:
-            raise ValueError("%s is listed twice with different sha256 digests" % name)
-        entries[name] = digest
-    return entries

@@ -7,7 +7,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.electrode.cluster.plugins.module_utils.signatures import sha256_list, valid_signatures
+from ansible_collections.electrode.cluster.plugins.module_utils.kernel import sha256_list
+from ansible_collections.electrode.cluster.plugins.module_utils.signatures import valid_signatures
 
 PRIMARY = "647F28654894E3BD457199BE38DBBDC86092693E"
 SUBKEY = "ABAF11C65A2970B130ABE3C479BE3E4300411886"
