@@ -39,7 +39,7 @@ def write_report(results, template_path, confidence=None, margin=None, compariso
     comparisons = parameters.get("comparisons") or None if comparisons is None else comparisons
     bench_report.write_logs(results, runs)
     bench_report.write_runs_csv(results, runs)
-    summary = bench_report.summarise(runs, confidence, margin, comparisons, ci_target)
+    summary = bench_report.summarise(runs, confidence, margin, comparisons, ci_target, bench_report.load_floor(results))
     bench_report.write_summary_csv(results, summary)
     text = bench_report.table(summary, runs, incomplete)
     with open(os.path.join(results, "summary.txt"), "w") as handle:

@@ -47,6 +47,7 @@ def node_facts(task_vars):
         "role": node.get("role"),
         "online_cpus": deployed.get("online_cpus"),
         "client_count": len(cluster["clients"]) if isinstance(cluster.get("clients"), list) else None,
+        "replica_count": len(cluster["replicas"]) if isinstance(cluster.get("replicas"), list) else None,
         # Why a folder on the controller is not an Electrode tree (a variant's source_path).
         "tree_problem": tree_problem,
         "architecture": facts.get("architecture"),

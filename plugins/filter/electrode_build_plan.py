@@ -10,13 +10,16 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.electrode.cluster.plugins.module_utils.electrode_source import build_plan
 
 
-def _electrode_build_plan(source, cluster, features, kernel_tree=""):
+def _electrode_build_plan(source, cluster, features, kernel_tree="", replicas=None):
     if not isinstance(source, dict) or not isinstance(cluster, dict):
         raise AnsibleFilterError("electrode_build_plan: expects the electrode_source result and the cluster model")
     for key in ("f", "addresses", "port", "cluster_size", "macs"):
         if key not in cluster:
             raise AnsibleFilterError("electrode_build_plan: the cluster model has no %s (run cluster_facts first)" % key)
-    return build_plan(source, cluster, features, kernel_tree)
+    try:
+        return build_plan(source, cluster, features, kernel_tree, replicas)
+    except ValueError as exc:
+        raise AnsibleFilterError("electrode_build_plan: %s" % exc)
 
 
 class FilterModule(object):

@@ -425,7 +425,8 @@ def cpu_cost(before, after, window, requests, replicas, clients_cpu_seconds=None
     node-wide times are the machine's) it is its units' time plus its eBPF programs' run time.
     ``clients_cpu_seconds``: client host -> the client process's user + system seconds (its whole
     run, warm-up and cool-down included)."""
-    read = [h for h in replicas if h in after or h in before]
+    # Every replica node read (those a smaller variant leaves stopped too) tells whether they share a kernel.
+    read = sorted(set(before) | set(after)) or [h for h in replicas if h in after or h in before]
     boots = set((((after.get(h) or {}).get("cpu") or (before.get(h) or {}).get("cpu")) or {}).get("btime") for h in read)
     shared = len(read) > 1 and len(boots) == 1 and None not in boots
     figures = {}
@@ -520,8 +521,10 @@ def run_record(run, before, after, clients, samples=None, exclude_unsteady=False
         summary = client_summary(client.get("log") or "", partial=True)
         summary["rc"] = client.get("rc")
         summaries[host] = summary
-    units_before = dict((h, (before[h] or {}).get("units") or {}) for h in before)
-    units_after = dict((h, (after.get(h) or {}).get("units") or {}) for h in after if h in before)
+    # The units of the replicas that serve the run (run["replicas"]: a smaller variant's others are stopped).
+    serving = run.get("replicas") or sorted(before)
+    units_before = dict((h, (before[h] or {}).get("units") or {}) for h in before if h in serving)
+    units_after = dict((h, (after.get(h) or {}).get("units") or {}) for h in after if h in before and h in serving)
     validity = run_validity(units_before, units_after,
                             dict((h, s) for h, s in summaries.items() if not (clients[h] or {}).get("unreachable")))
     windows = client_windows(clients)
@@ -564,6 +567,10 @@ def run_record(run, before, after, clients, samples=None, exclude_unsteady=False
         "cpu": cpu_cost(before, after, window, result["requests"] if result else None,
                         list(run.get("replicas") or replicas), dict((h, (clients[h] or {}).get("cpu_seconds")) for h in clients)),
         "steadiness": steady,
+        # The replicas that did not serve (a variant of fewer replicas, the unreplicated bound):
+        # their units' states after the run, which were stopped.
+        "idle": dict((h, dict((name, (unit or {}).get("active_state")) for name, unit in ((after[h] or {}).get("units") or {}).items()))
+                     for h in sorted(after) if h not in serving),
         "health": {
             "before": units_before,
             "after": units_after,

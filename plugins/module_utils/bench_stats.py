@@ -114,6 +114,39 @@ def _order_statistic(n, confidence):
     return k, 1.0 - 2.0 * float(scipy_stats.binom.cdf(k - 1, n, 0.5))
 
 
+# The network floor's share of the error a multiple of the floor may make: its median's interval
+# (from thousands of round trips, narrow) at 1 - (1 - c)/50, the latency's at 1 - 49(1 - c)/50.
+FLOOR_ERROR_SHARE = 50
+
+
+def floor_multiple(latencies, floor_samples, confidence=0.95):
+    """A cell's median latency as a multiple of the network floor's median round trip.
+
+    ``latencies``: the kept runs' median latencies; ``floor_samples``: the floor's round trips (same
+    unit). The interval divides the latency median's interval by the floor median's, each from its
+    order statistics (:func:`median_interval`) at a share of the error: by the union bound both
+    hold together, and so the ratio's interval, with at least 1 - (1 - c_latency) - (1 - c_floor).
+
+    :returns: dict like :func:`median_interval`'s (``median``, ``low``, ``high``, ``coverage``,
+        ``n``, ``holds``) and the ``floor`` interval; None without latencies or floor samples.
+    """
+    _check_confidence(confidence)
+    latencies = [v for v in latencies if v is not None]
+    if not latencies or not floor_samples:
+        return None
+    error = 1.0 - confidence
+    floor = median_interval(floor_samples, 1.0 - error / FLOOR_ERROR_SHARE)
+    latency = median_interval(latencies, 1.0 - error * (FLOOR_ERROR_SHARE - 1) / FLOOR_ERROR_SHARE)
+    result = {"median": latency["median"] / floor["median"], "n": latency["n"], "low": None, "high": None,
+              "coverage": None, "holds": False, "floor": floor}
+    if latency["low"] is None or floor["low"] is None or floor["low"] <= 0:
+        return result
+    coverage = max(0.0, 1.0 - (1.0 - latency["coverage"]) - (1.0 - floor["coverage"]))
+    result.update(low=latency["low"] / floor["high"], high=latency["high"] / floor["low"], coverage=coverage,
+                  holds=coverage >= confidence - 1e-12)
+    return result
+
+
 def within_target(values, target, confidence=0.95):
     """Whether the median of ``values`` (None ignored) has an interval at ``confidence`` within
     ``target`` of it on both sides (too few values for such an interval: not yet)."""

@@ -246,17 +246,36 @@ def read_text(path, name):
         return handle.read()
 
 
-def build_plan(source, cluster, features, kernel_tree):
+def sized_cluster(cluster, replicas=None):
+    """The cluster a build of ``replicas`` serves: its first ``replicas`` replicas in index order,
+    f = (replicas - 1) / 2 (1: one unreplicated server, f = 0). None: the whole cluster."""
+    if replicas is None:
+        return cluster
+    replicas = int(replicas)
+    if replicas < 1 or replicas > int(cluster["cluster_size"]) or (replicas > 1 and replicas % 2 == 0):
+        raise ValueError("a build serves 1 replica (unreplicated) or an odd number from 3 to the cluster's %s, not %s"
+                         % (cluster["cluster_size"], replicas))
+    return dict(cluster, f=(replicas - 1) // 2, cluster_size=replicas, addresses=list(cluster["addresses"])[:replicas],
+                macs=list(cluster["macs"])[:replicas])
+
+
+def build_plan(source, cluster, features, kernel_tree, replicas=None):
     """Everything a build needs, computed once on the controller.
 
     ``source`` is what the electrode_source module returned, ``cluster`` the cluster model,
     ``features`` the flag list and ``kernel_tree`` a string that identifies the kernel tree
-    (its path and how it was made). Returns the build's ``name`` (flags + hash of every input),
-    ``cflags``, ``config_txt``, the patched ``files``, the ``inputs`` and every ``problem``.
+    (its path and how it was made); ``replicas``: a build for the first N replicas only
+    (:func:`sized_cluster`). Returns the build's ``name`` (flags + hash of every input),
+    ``cflags``, ``config_txt``, the patched ``files``, ``cluster_size`` and ``macs`` (as patched),
+    ``replicas`` (the servers config.txt names), the ``inputs`` and every ``problem``.
     """
+    serving = sized_cluster(cluster, replicas)
+    # One unreplicated server runs no handler: its build keeps the cluster's CLUSTER_SIZE and MAC
+    # table (the handler's sources need 2f+1), only its config.txt names the one server, f 0.
+    cluster = cluster if serving["cluster_size"] == 1 else serving
     problems = ["electrode_features %s" % p for p in feature_problems(features)]
     flags = [f for f in FEATURES if f in features] if not problems else []
-    config = config_txt(cluster["f"], cluster["addresses"], cluster["port"])
+    config = config_txt(serving["f"], serving["addresses"], serving["port"])
     patches = cluster_patches(source.get("files") or {}, cluster["cluster_size"], cluster["macs"])
     problems.extend(patches["problems"])
     inputs = {
@@ -274,6 +293,9 @@ def build_plan(source, cluster, features, kernel_tree):
         "config_txt": config,
         "files": patches["files"],
         "replica_max": patches["replica_max"],
+        "cluster_size": cluster["cluster_size"],
+        "macs": list(cluster["macs"]),
+        "replicas": serving["cluster_size"],
         "inputs": inputs,
         "commit": source.get("commit"),
         "dirty": source.get("dirty"),

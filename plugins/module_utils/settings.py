@@ -19,6 +19,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.electrode.cluster.plugins.module_utils.cluster_model import ELECTRODE_PORT
 from ansible_collections.electrode.cluster.plugins.module_utils.bench_stats import adjusted_confidence, runs_needed
 from ansible_collections.electrode.cluster.plugins.module_utils.electrode_source import FEATURES, feature_problems
 from ansible_collections.electrode.cluster.plugins.module_utils.nic import cpu_list_problems
@@ -138,7 +139,27 @@ def electrode_build(settings, node):
             "electrode_source_path must be an absolute path on the controller (got %s; e.g. \"{{ playbook_dir }}/...\")." % source_path)
     problems += _positive(settings, ["electrode_build_jobs"], minimum=0)
     problems += ["electrode_features: %s." % p for p in feature_problems(settings.get("electrode_features") or [])]
+    if settings.get("electrode_build_replicas") is not None:
+        problem = size_problem(settings["electrode_build_replicas"], node.get("replica_count"), allow_one=True)
+        if problem:
+            problems.append("electrode_build_replicas %s." % problem)
     return problems
+
+
+def size_problem(replicas, replica_count=None, allow_one=False):
+    """Why ``replicas`` cannot be the size of a build or a variant (2f+1: odd, 3 or more, at most
+    the inventory's ``replica_count``; 1, one unreplicated server, where ``allow_one``), or None."""
+    count = _int(replicas)
+    if count is None or isinstance(replicas, bool) or str(replicas).strip() != str(count):
+        return "must be a whole number (got %s)" % replicas
+    if count == 1 and allow_one:
+        return None
+    if count < 3 or count % 2 == 0:
+        return "is %d: a cluster of 2f+1 replicas is odd and 3 or more%s" % (
+            count, " (or 1, one unreplicated server)" if allow_one else "")
+    if replica_count is not None and count > replica_count:
+        return "is %d, but the inventory has %d replicas: add replicas or ask for fewer" % (count, replica_count)
+    return None
 
 
 def electrode_services(settings, node):
@@ -183,10 +204,11 @@ def _source_problems(label, variant, tree_problem):
     return problems
 
 
-def variant_problems(variants, tree_problem=None):
+def variant_problems(variants, tree_problem=None, replica_count=None):
     """bench_variants beyond what its spec says: names, uniqueness, flags, flags without the
-    handler, and each variant's own source (``tree_problem(path)`` says why a folder on the
-    controller is not an Electrode tree, or None; without it that check is skipped)."""
+    handler, each variant's own source (``tree_problem(path)`` says why a folder on the
+    controller is not an Electrode tree, or None; without it that check is skipped), its cluster
+    size (``replicas``, at most ``replica_count``) and the unreplicated bound's settings."""
     if not variants:
         return ["bench_variants is empty: name at least one variant."]
     problems = []
@@ -208,6 +230,20 @@ def variant_problems(variants, tree_problem=None):
                 "bench_variants: %s runs without the handler but has flags: replicas built with flags refuse to start "
                 "without it (use features: [] or accelerated: true)." % label)
         problems += _source_problems(label, variant, tree_problem)
+        if variant.get("unreplicated"):
+            if variant.get("features") or variant.get("accelerated") or variant.get("replicas") is not None:
+                problems.append(
+                    "bench_variants: %s is unreplicated (one server, f=0, on the leader's node, the bound of the others): "
+                    "it takes no features, no handler and no replicas (features: [], accelerated: false)." % label)
+        elif variant.get("replicas") is not None:
+            problem = size_problem(variant["replicas"], replica_count)
+            if problem:
+                problems.append("bench_variants: %s: replicas %s." % (label, problem))
+    bounds = [v.get("name") for v in variants if isinstance(v, dict) and v.get("unreplicated")]
+    if len(bounds) > 1:
+        problems.append("bench_variants: %s are all unreplicated: one bound is enough." % ", ".join(str(b) for b in bounds))
+    elif bounds and len(variants) == 1:
+        problems.append("bench_variants: %s is unreplicated, the bound of the others, but there are no others." % bounds[0])
     twice = sorted(set(n for n in names if n is not None and names.count(n) > 1))
     if twice:
         problems.append("bench_variants names the variant(s) %s more than once." % ", ".join(twice))
@@ -242,7 +278,7 @@ def _float(value):
 def comparison_pairs(settings):
     """The experiment's comparisons as [variant, reference] pairs: bench_comparisons, or each
     variant against the first."""
-    names = [v.get("name") for v in settings.get("bench_variants") or [] if isinstance(v, dict)]
+    names = [v.get("name") for v in settings.get("bench_variants") or [] if isinstance(v, dict) and not v.get("unreplicated")]
     if settings.get("bench_comparisons") is not None:
         return [list(pair) for pair in settings["bench_comparisons"] if isinstance(pair, (list, tuple))]
     return [[name, names[0]] for name in names[1:]]
@@ -305,6 +341,26 @@ def _statistics(settings):
     return problems
 
 
+def _floor(settings):
+    """The network floor's datagram size, round trips and port (bench_floor)."""
+    if str(settings.get("bench_floor", True)).lower() in ("false", "no", "0", "off"):
+        return []
+    problems = []
+    size = _int(settings.get("bench_floor_bytes"))
+    if size is None or not 8 <= size <= 65507:
+        problems.append("bench_floor_bytes must be 8 to 65507, a UDP datagram's payload that holds the "
+                        "round trip's 8-byte number (got %s)." % settings.get("bench_floor_bytes"))
+    trips = _int(settings.get("bench_floor_round_trips"))
+    if trips is None or not 100 <= trips <= 1000000:
+        problems.append("bench_floor_round_trips must be 100 to 1000000: a p99 needs 100 round trips at least "
+                        "(got %s)." % settings.get("bench_floor_round_trips"))
+    port = _int(settings.get("bench_floor_port"))
+    if port is None or not 1024 <= port <= 65535 or port == ELECTRODE_PORT:
+        problems.append("bench_floor_port must be a port from 1024 to 65535 other than the replicas' %d (got %s)."
+                        % (ELECTRODE_PORT, settings.get("bench_floor_port")))
+    return problems
+
+
 def bench(settings, node):
     problems = _positive(settings, ["bench_requests", "bench_repetitions", "bench_timeout"])
     problems += _counts(settings, "bench_threads")
@@ -323,8 +379,9 @@ def bench(settings, node):
         problems.append("bench_protocol is %s; use one of %s." % (settings.get("bench_protocol"), ", ".join(PROTOCOLS)))
     if not _NAME.match(str(settings.get("bench_name", ""))):
         problems.append("bench_name must be letters, digits, '.', '_' or '-' (got %s)." % settings.get("bench_name"))
-    problems += variant_problems(settings.get("bench_variants") or [], node.get("tree_problem"))
+    problems += variant_problems(settings.get("bench_variants") or [], node.get("tree_problem"), node.get("replica_count"))
     problems += _statistics(settings)
+    problems += _floor(settings)
     cpus = settings.get("bench_client_cpus") or ""
     if cpus and node.get("online_cpus") and node.get("role") == "client":
         problems += ["bench_client_cpus: %s" % p for p in cpu_list_problems(str(cpus), node["online_cpus"])]

@@ -22,6 +22,7 @@ import os
 import textwrap
 
 from ansible_collections.electrode.cluster.plugins.module_utils import bench_stats as stats
+from ansible_collections.electrode.cluster.plugins.module_utils.bench import percentile
 
 PERCENTILES = ("p50", "p90", "p95", "p99")
 FIXTURE_NOTE = "test fixture, not Electrode"
@@ -42,6 +43,40 @@ def load_runs(results):
     if not runs:
         raise ReportError("no runs in %s/runs" % results)
     return sorted(runs, key=lambda r: int(r["order"]))
+
+
+def load_floor(results):
+    """The experiment's network floor (floor.json, written before its runs with bench_floor), or None."""
+    path = os.path.join(results, "floor.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as handle:
+        floor = json.load(handle)
+    if not isinstance(floor, dict) or not isinstance(floor.get("pairs"), list) or not floor["pairs"]:
+        raise ReportError("%s holds no round trips (a list 'pairs' of client -> replica measurements)" % path)
+    for pair in floor["pairs"]:
+        if not all(k in pair for k in ("client", "replica", "rtt_ns")) or not pair["rtt_ns"]:
+            raise ReportError("%s: a pair lacks client, replica or round trips: %s" % (path, sorted(pair)))
+    return floor
+
+
+def floor_summary(floor, confidence=0.95):
+    """Each client -> replica pair's round trips (us): median with its distribution-free interval,
+    p99 (by the client's percentile rule), and lost ones; and the floor that latencies are measured
+    against: every client's round trips to the leader, pooled (``leader_samples_us``)."""
+    if not floor:
+        return None
+    pairs = []
+    for pair in floor["pairs"]:
+        samples = sorted(v / 1000.0 for v in pair["rtt_ns"])
+        pairs.append({"client": pair["client"], "replica": pair["replica"], "n": len(samples),
+                      "lost": int(pair.get("lost") or 0), "median": stats.median_interval(samples, confidence),
+                      "p99_us": percentile(tuple(samples), 0.99)})
+    leader = floor.get("leader")
+    to_leader = sorted(v / 1000.0 for pair in floor["pairs"] if pair["replica"] == leader for v in pair["rtt_ns"])
+    return {"bytes": floor.get("bytes"), "round_trips": floor.get("round_trips"), "leader": leader, "pairs": pairs,
+            "leader_median": stats.median_interval(to_leader, confidence) if to_leader else None,
+            "leader_samples_us": to_leader}
 
 
 def threads_of(run):
@@ -160,7 +195,7 @@ def _interval(values, confidence):
     return stats.median_interval(values, confidence) if values else None
 
 
-def summarise(runs, confidence=0.95, margin=0.02, comparisons=None, ci_target=None):
+def summarise(runs, confidence=0.95, margin=0.02, comparisons=None, ci_target=None, floor=None):
     """The experiment's cells and comparisons.
 
     Per cell (the variants in their experiment's order, at each load point): the kept runs'
@@ -169,8 +204,11 @@ def summarise(runs, confidence=0.95, margin=0.02, comparisons=None, ci_target=No
     ``comparisons``: [variant, reference] pairs (default each variant against the first), made at
     every load point by stats.compare from the runs of the same repetition, each at the
     Bonferroni-corrected confidence of the experiment's comparisons, with the equivalence
-    ``margin``. ``ci_target``: whether each cell's throughput interval lies within it.
+    ``margin``. ``ci_target``: whether each cell's throughput interval lies within it. ``floor``
+    (floor.json's data): each cell's median latency also as a multiple of the client -> leader
+    round trip (stats.floor_multiple).
     """
+    floor = floor_summary(floor, confidence)
     variants = _variants(runs)
     loads = _loads(runs)
     cells = []
@@ -183,6 +221,7 @@ def summarise(runs, confidence=0.95, margin=0.02, comparisons=None, ci_target=No
             build = mine[0].get("build") or {}
             row = {"variant": name, "threads": threads, "clients": clients, "load": load_label(threads, clients),
                    "runs": len(mine), "kept": len(kept), "features": mine[0]["features"],
+                   "replicas": len(mine[0].get("replicas") or []), "unreplicated": bool(mine[0].get("unreplicated")),
                    "accelerated": mine[0]["accelerated"], "source": build.get("source") or "",
                    "commit": build.get("commit") or "",
                    "excluded": [(r["run"], reasons_of(r)) for r in mine if not is_valid(r)],
@@ -201,6 +240,8 @@ def summarise(runs, confidence=0.95, margin=0.02, comparisons=None, ci_target=No
                                ("followers_bpf_us_per_request", "bpf_followers")):
                 row[label] = _interval([cpu_of(r, key) for r in kept], confidence)
             row["client_cpu"] = _interval([client_cpu(r) for r in kept], confidence)
+            row["p50_floors"] = stats.floor_multiple([latency_us(r, "p50") for r in kept],
+                                                     floor["leader_samples_us"], confidence) if floor else None
             row["cpu_split"] = cpu_split(kept, confidence)
             row["last_run"] = kept[-1] if kept else mine[-1]
             row["evidence"] = evidence(row["last_run"])
@@ -210,8 +251,10 @@ def summarise(runs, confidence=0.95, margin=0.02, comparisons=None, ci_target=No
                                              interval["low"] >= interval["median"] * (1 - ci_target) and
                                              interval["high"] <= interval["median"] * (1 + ci_target))
             cells.append(row)
-    return {"cells": cells, "comparisons": compare_cells(cells, variants, confidence, margin, comparisons),
-            "confidence": confidence, "margin": margin, "ci_target": ci_target}
+    bounds = [c["variant"] for c in cells if c["unreplicated"]]
+    return {"cells": cells, "comparisons": compare_cells(cells, variants, confidence, margin, comparisons, bounds),
+            "bound": bound_fractions(cells, confidence, margin),
+            "confidence": confidence, "margin": margin, "ci_target": ci_target, "floor": floor}
 
 
 def cpu_split(kept, confidence):
@@ -247,15 +290,46 @@ def cpu_split(kept, confidence):
     return split
 
 
-def comparison_pairs(variants, comparisons=None):
+def comparison_pairs(variants, comparisons=None, bounds=()):
+    """bench_comparisons, or each variant against the first; the unreplicated bound (``bounds``)
+    is not one of them by default: every cell is read against it apart (:func:`bound_fractions`)."""
     if comparisons:
         return [list(pair) for pair in comparisons]
-    return [[name, variants[0]] for name in variants[1:]]
+    others = [name for name in variants if name not in bounds]
+    return [[name, others[0]] for name in others[1:]]
 
 
-def compare_cells(cells, variants, confidence, margin, comparisons=None):
+def bound_fractions(cells, confidence, margin):
+    """Each cell against the unreplicated bound's at its load point, paired by repetition
+    (stats.compare, Bonferroni-corrected over these comparisons): its throughput as a fraction of
+    the bound's and its median latency as a multiple of the bound's. Each cell gets its throughput
+    fraction as ``bound_throughput``."""
+    planned = []
+    for bound in [c for c in cells if c["unreplicated"]]:
+        for cell in cells:
+            if not cell["unreplicated"] and (cell["threads"], cell["clients"]) == (bound["threads"], bound["clients"]):
+                planned.append((cell, bound))
+    each = stats.adjusted_confidence(confidence, len(planned)) if planned else confidence
+    results = []
+    for cell, bound in planned:
+        repetitions = sorted(set(cell["throughput_by_repetition"]) | set(bound["throughput_by_repetition"]))
+        throughput = stats.compare([bound["throughput_by_repetition"].get(k) for k in repetitions],
+                                   [cell["throughput_by_repetition"].get(k) for k in repetitions],
+                                   confidence=each, margin=margin)
+        latency = stats.compare([bound["p50_by_repetition"].get(k) for k in repetitions],
+                                [cell["p50_by_repetition"].get(k) for k in repetitions],
+                                confidence=each, margin=margin, better="lower")
+        cell["bound_throughput"] = {"median": throughput["ratio"], "low": throughput["low"], "high": throughput["high"],
+                                    "coverage": throughput["coverage"], "holds": throughput["low"] is not None}
+        results.append({"variant": cell["variant"], "bound": bound["variant"], "load": cell["load"],
+                        "threads": cell["threads"], "clients": cell["clients"], "throughput": throughput,
+                        "latency": latency, "confidence": each})
+    return results
+
+
+def compare_cells(cells, variants, confidence, margin, comparisons=None, bounds=()):
     """Every comparison at every load point where both cells ran, Bonferroni-corrected together."""
-    pairs = comparison_pairs(variants, comparisons)
+    pairs = comparison_pairs(variants, comparisons, bounds)
     planned = []
     for variant, reference in pairs:
         for load in sorted(set((c["threads"], c["clients"]) for c in cells), key=lambda tc: (tc[1], tc[0])):
@@ -341,8 +415,10 @@ def steady_text(row):
 
 
 def table_rows(summary):
-    header = ["variant", "load", "kept", "req/s", "median us", "p99 us", "CPU us/req leader", "followers", "steady"]
-    rows = [[row["variant"][:24], row["load"], "%d/%d" % (row["kept"], row["runs"]), interval_text(row["throughput_rps"]),
+    header = ["variant", "load", "replicas", "kept", "req/s", "median us", "p99 us", "CPU us/req leader", "followers",
+              "steady"]
+    rows = [[row["variant"][:24], row["load"], "1 (bound)" if row["unreplicated"] else str(row["replicas"] or "-"),
+             "%d/%d" % (row["kept"], row["runs"]), interval_text(row["throughput_rps"]),
              interval_text(row["p50"]), interval_text(row["p99"]), interval_text(row["cpu_leader"]),
              interval_text(row["cpu_followers"]), steady_text(row)] for row in summary["cells"]]
     return header, rows
@@ -362,6 +438,52 @@ def _split_line(row):
             text += ", softirq %s%s" % (_number(figures["softirq"]), " (machine)" if split["shared_kernel"] else "")
         parts.append("%s %s" % (role, text))
     return "  %s %s: %s" % (row["variant"], row["load"], "; ".join(parts))
+
+
+def bound_lines(summary):
+    """The unreplicated bound's section of the table: each cell against it at its load point."""
+    if not summary.get("bound"):
+        return []
+    each = summary["bound"][0]["confidence"]
+    lines = [""] + textwrap.wrap(
+        "distance to the unreplicated bound (%s: one server, f=0, on the leader's node; paired by repetition, "
+        "Hodges-Lehmann estimate, Wilcoxon signed-rank interval%s):" % (
+            summary["bound"][0]["bound"], ", each at %.4g%% so that all %d hold together at %g%%" % (
+                100 * each, len(summary["bound"]), 100 * summary["confidence"]) if len(summary["bound"]) > 1
+            else " at %g%%" % (100 * summary["confidence"])), WIDTH)
+    for item in summary["bound"]:
+        lines.append("  %s %s: throughput %s of the bound's, median latency %s (%d pairs)" % (
+            item["variant"], item["load"], fraction_text(item["throughput"]), ratio_text(item["latency"], latency=True),
+            item["throughput"]["pairs"]))
+    return lines
+
+
+def fraction_text(compared):
+    """A ratio as a fraction with its interval: ``0.62 [0.55-0.70]``, or what is missing."""
+    if compared["ratio"] is None:
+        return "-"
+    if compared["low"] is None:
+        return "%.2f (%s)" % (compared["ratio"], compared["verdict"])
+    return "%.2f [%.2f-%.2f]" % (compared["ratio"], compared["low"], compared["high"])
+
+
+def floor_lines(summary):
+    """The network floor's section of the table: each pair's round trips, and each cell's median
+    latency in round trips of the floor (client -> leader)."""
+    floor = summary.get("floor")
+    if not floor:
+        return []
+    lines = ["", "network floor: UDP round trips on the experiment interface, %s bytes, %s per pair, one at a time "
+             "(us: median [interval], p99):" % (floor["bytes"], floor["round_trips"])]
+    for pair in floor["pairs"]:
+        lines.append("  %s -> %s: %s, p99 %s%s" % (pair["client"], pair["replica"], interval_text(pair["median"]),
+                                                  _number(pair["p99_us"]), ", %d lost" % pair["lost"] if pair["lost"] else ""))
+    if floor["leader_median"]:
+        lines += ["median latency in round trips of the floor (client -> leader %s, %s us; VR's critical path is "
+                  "two round trips):" % (floor["leader"], _number(floor["leader_median"]["median"]))]
+        for row in summary["cells"]:
+            lines.append("  %s %s: %s" % (row["variant"], row["load"], interval_text(row.get("p50_floors"))))
+    return lines
 
 
 def table(summary, runs, incomplete=None):
@@ -417,6 +539,7 @@ def table(summary, runs, incomplete=None):
         lines += ["unsteady runs (kept and counted; bench_exclude_unsteady excludes them): %d" % len(unsteady)]
         for run, flags in unsteady:
             lines.append("  %s: %s" % (run.split("-")[0], flags))
+    lines += floor_lines(summary) + bound_lines(summary)
     lines += ["", "fast path (the replicas' XDP counters, the last kept run of each cell):"]
     for row in summary["cells"]:
         lines.append("  %s %s: %s" % (row["variant"], row["load"], short_evidence(row["last_run"])))
@@ -495,19 +618,21 @@ def _triple(interval):
 def write_summary_csv(results, summary):
     figures = [("throughput_rps", "throughput_rps")] + [(p, "%s_us" % p) for p in PERCENTILES] + [
         ("cpu_leader", "leader_cpu_us_per_request"), ("cpu_followers", "followers_cpu_us_per_request"),
-        ("bpf_leader", "leader_bpf_us_per_request"), ("client_cpu", "client_cpu_us_per_request")]
+        ("bpf_leader", "leader_bpf_us_per_request"), ("client_cpu", "client_cpu_us_per_request"),
+        ("p50_floors", "p50_floor_round_trips"), ("bound_throughput", "throughput_fraction_of_bound")]
     with open(os.path.join(results, "summary.csv"), "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["variant", "threads", "client_nodes", "runs", "kept", "excluded", "unsteady", "features",
-                         "accelerated", "source"]
+                         "accelerated", "source", "replicas", "unreplicated"]
                         + ["%s_%s" % (name, s) for key, name in figures for s in ("median", "ci_low", "ci_high", "coverage")]
                         + ["target_reached"])
         for row in summary["cells"]:
             writer.writerow([row["variant"], row["threads"], row["clients"], row["runs"], row["kept"],
                              " ".join("%s: %s" % (run, reason) for run, reason in row["excluded"]),
                              " ".join("%s: %s" % (run, flags) for run, flags in row["unsteady"]),
-                             " ".join(row["features"]), row["accelerated"], row["source"]]
-                            + [v for key, name in figures for v in _triple(row[key])]
+                             " ".join(row["features"]), row["accelerated"], row["source"], row["replicas"],
+                             str(row["unreplicated"]).lower()]
+                            + [v for key, name in figures for v in _triple(row.get(key))]
                             + ["" if row.get("target_reached") is None else str(row["target_reached"]).lower()])
     with open(os.path.join(results, "comparisons.csv"), "w", newline="") as handle:
         writer = csv.writer(handle)
@@ -606,6 +731,8 @@ def page(summary, runs, text, images, incomplete=None):
         "excluded": [[run, reason] for row in summary["cells"] for run, reason in row["excluded"]],
         "unsteady": [[run, flags] for row in summary["cells"] for run, flags in row["unsteady"]],
         "cpu": [_split_line(row).strip() for row in summary["cells"]],
+        "floor": [line.strip() for line in floor_lines(summary)[1:]],
+        "bound": [line.strip() for line in bound_lines(summary)[1:]],
         "evidence": [[row["variant"], row["load"], row["evidence"]] for row in summary["cells"]],
         "nodes": nodes,
         "builds": builds,
@@ -626,5 +753,9 @@ def summary_data(summary):
     cells = []
     for row in summary["cells"]:
         cells.append(dict((k, v) for k, v in row.items() if k not in ("last_run",)))
+    floor = summary.get("floor")
+    if floor:
+        floor = dict((k, v) for k, v in floor.items() if k != "leader_samples_us")
     return {"cells": cells, "comparisons": summary["comparisons"], "confidence": summary["confidence"],
-            "margin": summary["margin"], "ci_target": summary["ci_target"]}
+            "margin": summary["margin"], "ci_target": summary["ci_target"], "floor": floor,
+            "bound": summary.get("bound") or []}

@@ -31,5 +31,10 @@ print(json.dumps({
     "kernels": sorted(set(node["kernel"] for node in run["provenance"]["nodes"].values())),
     "version": run["provenance"]["collection_version"],
     "leader_xdp": run["xdp_counters"][leader].get("rx_queue_0_xdp_packets", -1),
-    "units_read": sorted(run["health"]["before"]) == sorted(run["health"]["after"]) == sorted(run["provenance"]["replicas"]),
+    # The units of the replicas that served the run were read before and after it.
+    "units_read": sorted(run["health"]["before"]) == sorted(run["health"]["after"]) == sorted(run["replicas"]),
+    "replicas": run["replicas"],
+    "unreplicated": run.get("unreplicated"),
+    # The replicas a smaller variant left stopped: each one's replica unit's state after the run.
+    "idle": dict((host, units.get("electrode-replica.service")) for host, units in sorted((run.get("idle") or {}).items())),
 }))

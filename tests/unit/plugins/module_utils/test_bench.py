@@ -376,6 +376,28 @@ def test_a_run_record_judges_and_combines():
     assert record["logs"]["services"]["replica0"] == "a\nb" and record["health"]["warnings"]["replica0"] == ["b"]
 
 
+def test_a_run_served_by_fewer_replicas_judges_those_only_and_still_knows_the_kernel_is_shared():
+    """The unreplicated bound: replica0 serves, replica1 is stopped (inactive before and after);
+    every replica node read says that the nodes share one kernel, so replica0's figure is its
+    units' time, not the machine's."""
+    reading, after = record_readings([1000 * k for k in range(30)])
+    for readings in (reading, after):
+        readings["replica1"]["units"] = dict((name, dict(unit, active_state="inactive", main_pid=0))
+                                             for name, unit in readings["replica1"]["units"].items())
+    clients = {"client0": runner(10.0, [10.5], [12.5], [13.0])}
+    record = run_record({"run": "01-bound-r1", "replicas": ["replica0"], "unreplicated": True}, reading, after, clients,
+                        {"client0": [50000] * 10})
+    assert record["valid"] is True and record["restarted"] == []
+    assert list(record["health"]["before"]) == ["replica0"]
+    assert record["idle"] == {"replica1": {"electrode-replica.service": "inactive", "electrode-handler.service": "inactive"}}
+    assert record["cpu"]["shared_kernel"] is True and record["cpu"]["leader_us_per_request"] == pytest.approx(2.0)
+    assert record["cpu"]["followers_us_per_request"] is None
+    # Judged as a whole cluster, the stopped replica would make the run invalid.
+    whole = run_record({"run": "01-e-r1", "replicas": ["replica0", "replica1"]}, reading, after, clients, {"client0": [1]})
+    assert whole["valid"] is False and whole["invalid_reasons"] == ["replica1 was inactive when the run started",
+                                                            "replica1's handler was inactive when the run started"]
+
+
 def test_a_run_record_of_clients_that_did_not_overlap_is_invalid():
     reading, after = record_readings([1000 * k for k in range(30)])
     clients = {"client0": runner(10.0, [10.0], [11.0], [11.0]), "client1": runner(10.0, [10.0], [12.0], [12.0])}

@@ -243,3 +243,26 @@ def test_a_target_is_met_by_enough_close_runs_only():
     assert stats.within_target(close[:5], 0.05) is False  # no 95% interval from 5 runs
     assert stats.within_target(close + [1500.0, 500.0], 0.05) is False
     assert stats.within_target([None, None], 0.05) is False
+
+
+@pytest.mark.parametrize("n", [7, 9, 12])
+def test_the_floor_multiple_covers_the_true_ratio_at_least_as_often_as_it_says(n):
+    """A cell's median latency over the floor's median round trip: runs' medians around 120 us,
+    2,000 round trips around 40 us (the floor's spread far wider): the true multiple is 3."""
+    rng = random.Random(2000 + n)
+    covered = 0
+    for dummy in range(TRIALS // 4):
+        floor = lognormal_runs(rng, 2000, 40.0, noise=0.4)
+        interval = stats.floor_multiple(lognormal_runs(rng, n, 120.0, noise=0.2), floor)
+        assert interval["holds"] and interval["coverage"] >= 0.95
+        covered += interval["low"] <= 3.0 <= interval["high"]
+    assert covered / float(TRIALS // 4) >= 0.94
+
+
+def test_a_floor_multiple_from_too_few_runs_says_what_it_covers():
+    floor = [40.0 + i % 7 for i in range(1000)]
+    few = stats.floor_multiple([100.0, 110.0, 120.0, 130.0], floor)
+    assert not few["holds"] and few["coverage"] < 0.95 and few["low"] < few["median"] < few["high"]
+    one = stats.floor_multiple([100.0], floor)
+    assert one["low"] is None and one["median"] == pytest.approx(100.0 / 43.0)
+    assert stats.floor_multiple([], floor) is None and stats.floor_multiple([100.0], []) is None

@@ -24,6 +24,7 @@ from ansible_collections.electrode.cluster.plugins.module_utils.electrode_source
     missing_files,
     pack,
     read_text,
+    sized_cluster,
     source_files,
 )
 
@@ -140,6 +141,30 @@ def test_the_build_plan_reports_flag_and_source_problems_together():
     plan = build_plan(source, CLUSTER, ["NOPE"], "")
     assert plan["problems"][0].startswith("electrode_features unknown feature flag(s) NOPE")
     assert any("CLUSTER_SIZE N' not found" in p for p in plan["problems"])
+
+
+def test_a_build_for_fewer_replicas_serves_the_first_ones_and_is_a_build_of_its_own():
+    source = {"sha256": "a" * 64, "files": {COMMON_H: COMMON, USER_C: USER}, "commit": None, "dirty": None}
+    whole = build_plan(source, CLUSTER, [], "/k")
+    three = build_plan(source, CLUSTER, [], "/k", replicas=3)
+    bound = build_plan(source, CLUSTER, [], "/k", replicas=1)
+    assert (whole["cluster_size"], three["cluster_size"], bound["cluster_size"]) == (5, 3, 5)
+    assert (whole["replicas"], three["replicas"], bound["replicas"]) == (5, 3, 1)
+    # The unreplicated server's build runs no handler: its sources keep the cluster's table.
+    assert bound["files"] == whole["files"]
+    assert three["config_txt"] == "f 1\nreplica 10.10.1.1:12345\nreplica 10.10.1.2:12345\nreplica 10.10.1.3:12345\n"
+    assert bound["config_txt"] == "f 0\nreplica 10.10.1.1:12345\n"
+    assert "#define CLUSTER_SIZE 3 " in three["files"][COMMON_H] and three["macs"] == MACS5[:3]
+    assert '{"02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03"}' in three["files"][USER_C]
+    assert len(set([whole["name"], three["name"], bound["name"]])) == 3
+    assert build_plan(source, CLUSTER, [], "/k", replicas=5)["name"] == whole["name"]
+    assert sized_cluster(CLUSTER) is CLUSTER
+
+
+@pytest.mark.parametrize("replicas", [0, 2, 4, 7, -1])
+def test_a_build_size_that_is_no_cluster_is_refused(replicas):
+    with pytest.raises(ValueError, match="a build serves 1 replica"):
+        sized_cluster(CLUSTER, replicas)
 
 
 def make_tree(root):

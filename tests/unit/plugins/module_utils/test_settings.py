@@ -25,11 +25,13 @@ BENCH = {"bench_requests": 2000, "bench_threads": 1, "bench_repetitions": 9, "be
          "bench_duration": 2, "bench_max_invalid": 1, "bench_confidence": 0.95, "bench_equivalence_margin": 0.02,
          "bench_comparisons": None, "bench_ci_target": None, "bench_max_repetitions": 15, "bench_unreachable_wait": 300,
          "bench_protocol": "vr", "bench_name": "lab", "bench_client_cpus": "",
+         "bench_floor": True, "bench_floor_bytes": 100, "bench_floor_round_trips": 2000, "bench_floor_port": 12399,
          "bench_variants": [{"name": "electrode", "features": ["FAST_REPLY"], "accelerated": True},
                             {"name": "baseline", "features": [], "accelerated": False}]}
 LAB = {"lab_mtu": 1500}
 NIC = {"nic_tuning_mtu": 9000}
-NODE = {"role": "replica", "online_cpus": "0-1", "architecture": "x86_64", "build_deps_supported": True}
+NODE = {"role": "replica", "online_cpus": "0-1", "architecture": "x86_64", "build_deps_supported": True,
+        "replica_count": 3}
 
 
 @pytest.mark.parametrize("role,settings", [
@@ -68,6 +70,28 @@ def test_good_settings_have_no_problem(role, settings):
      ["bench_variants: variant pinned: replica_cpus: cpus 0,7 names CPU(s) 7, outside this host's online CPUs"]),
     ("bench", BENCH, {"bench_requests": 0, "bench_protocol": "raft", "bench_name": "a b"},
      ["bench_requests must be a whole number of 1 or more (got 0)", "bench_protocol is raft", "bench_name must be letters"]),
+    ("bench", BENCH, {"bench_floor_bytes": 4, "bench_floor_round_trips": 10, "bench_floor_port": 12345},
+     ["bench_floor_bytes must be 8 to 65507", "bench_floor_round_trips must be 100 to 1000000",
+      "bench_floor_port must be a port from 1024 to 65535 other than the replicas' 12345"]),
+    ("bench", BENCH, {"bench_floor": False, "bench_floor_bytes": 4}, []),
+    ("bench", BENCH, {"bench_variants": [
+        {"name": "even", "features": [], "accelerated": False, "replicas": 4},
+        {"name": "big", "features": [], "accelerated": False, "replicas": 9},
+        {"name": "one", "features": [], "accelerated": False, "replicas": 1},
+        {"name": "bound", "features": ["FAST_REPLY"], "accelerated": True, "unreplicated": True},
+        {"name": "bound2", "features": [], "accelerated": False, "unreplicated": True}]},
+     ["bench_variants: variant even: replicas is 4: a cluster of 2f+1 replicas is odd and 3 or more",
+      "bench_variants: variant big: replicas is 9, but the inventory has 3 replicas",
+      "bench_variants: variant one: replicas is 1: a cluster of 2f+1 replicas is odd and 3 or more",
+      "bench_variants: variant bound is unreplicated (one server, f=0, on the leader's node, the bound of the others): "
+      "it takes no features",
+      "bench_variants: bound, bound2 are all unreplicated: one bound is enough."]),
+    ("bench", BENCH, {"bench_variants": [{"name": "alone", "features": [], "accelerated": False, "unreplicated": True}]},
+     ["bench_variants: alone is unreplicated, the bound of the others, but there are no others."]),
+    ("electrode_build", BUILD, {"electrode_build_replicas": 2}, ["electrode_build_replicas is 2: a cluster of 2f+1 replicas is odd "
+                                                                 "and 3 or more (or 1, one unreplicated server)."]),
+    ("electrode_build", BUILD, {"electrode_build_replicas": 5}, ["electrode_build_replicas is 5, but the inventory has 3"]),
+    ("electrode_build", BUILD, {"electrode_build_replicas": 1}, []),
 ])
 def test_every_problem_is_named_with_its_variable(role, base, change, expected):
     settings = dict(base, **change)

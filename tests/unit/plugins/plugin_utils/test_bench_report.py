@@ -142,6 +142,7 @@ def test_the_whole_report_is_written_from_a_results_folder(tmp_path):
         folder = results / "runs" / run["run"]
         folder.mkdir()
         (folder / "client0-latency.raw").write_bytes(struct.pack("<3Q", 50000, 60000, 70000))
+    (results / "floor.json").write_text(json.dumps(_floor()))
     text, summary = write_report(str(results), TEMPLATE, incomplete="2 runs not done: replica2 unreachable")
     for name in ("runs.csv", "summary.csv", "comparisons.csv", "summary.txt", "summary.json", "bench.png", "curve.png",
                  "latency-cdf.png", "report.html", "runs/01-baseline-r1/client0-client.log"):
@@ -157,6 +158,10 @@ def test_the_whole_report_is_written_from_a_results_folder(tmp_path):
     assert rows[0]["variant"] == "electrode" and rows[0]["verdict"] == "faster"
     cells = list(csv.DictReader(open(str(results / "summary.csv"))))
     assert float(cells[0]["throughput_rps_coverage"]) >= 0.95
+    # The floor: in the table, the page, the summary's data and CSV.
+    assert "network floor: UDP round trips" in text and 'id="floor"' in page and "client0 -&gt; replica1" in page
+    assert summary["floor"]["leader_median"]["median"] == 44.5
+    assert float(cells[0]["p50_floor_round_trips_median"]) == pytest.approx(summary["cells"][0]["p50_floors"]["median"], rel=1e-3)
 
 
 def test_two_results_folders_are_compared(tmp_path, capsys):
@@ -173,3 +178,68 @@ def test_two_results_folders_are_compared(tmp_path, capsys):
     assert "variants.baseline.source: a=/src/one; b=/src/two" in printed
     assert (tmp_path / "out" / "compare.png").exists() and (tmp_path / "out" / "compare.csv").exists()
     assert re.search(r"^a +baseline +1x1 +2/2", printed, re.M)
+
+
+def _floor(leader_us=40.0, other_us=60.0, lost=0):
+    return {"bytes": 100, "round_trips": 200, "leader": "replica0", "pairs": [
+        {"client": "client0", "replica": "replica0", "bytes": 100, "round_trips": 200, "lost": lost,
+         "rtt_ns": [1000 * (leader_us + (i % 10)) for i in range(200)]},
+        {"client": "client0", "replica": "replica1", "bytes": 100, "round_trips": 200, "lost": 0,
+         "rtt_ns": [1000 * (other_us + (i % 10)) for i in range(200)]}]}
+
+
+def test_the_floor_gives_each_pair_and_each_cell_in_round_trips_of_the_leaders():
+    runs = _runs(repetitions=7)
+    summary = report.summarise(runs, confidence=0.95, floor=_floor(lost=2))
+    pairs = summary["floor"]["pairs"]
+    assert [(p["replica"], p["median"]["median"], p["p99_us"], p["lost"]) for p in pairs] == [
+        ("replica0", 44.5, 49.0, 2), ("replica1", 64.5, 69.0, 0)]
+    assert summary["floor"]["leader_median"]["median"] == 44.5
+    cell = summary["cells"][0]
+    assert cell["p50_floors"]["median"] == pytest.approx(cell["p50"]["median"] / 44.5)
+    assert cell["p50_floors"]["holds"] and cell["p50_floors"]["low"] < cell["p50_floors"]["median"] < cell["p50_floors"]["high"]
+    text = report.table(summary, runs)
+    assert "  client0 -> replica0: 44.5 [" in text and ", p99 49.0, 2 lost" in text
+    assert "median latency in round trips of the floor (client -> leader replica0, 44.5 us;" in text
+    assert max(len(line) for line in text.splitlines()) <= report.WIDTH
+    data = report.summary_data(summary)
+    assert "leader_samples_us" not in data["floor"] and data["cells"][0]["p50_floors"]["median"] > 1
+
+
+def test_without_a_floor_the_report_has_no_floor_section_and_a_bad_floor_is_refused(tmp_path):
+    runs = _runs(repetitions=2)
+    summary = report.summarise(runs, confidence=0.5)
+    assert summary["floor"] is None and summary["cells"][0]["p50_floors"] is None
+    assert "network floor" not in report.table(summary, runs)
+    assert report.load_floor(str(tmp_path)) is None
+    (tmp_path / "floor.json").write_text(json.dumps({"pairs": [{"client": "client0", "rtt_ns": [1]}]}))
+    with pytest.raises(report.ReportError, match="lacks client, replica or round trips"):
+        report.load_floor(str(tmp_path))
+
+
+def test_the_unreplicated_bound_reads_every_other_cell_as_a_fraction_and_is_compared_with_nothing():
+    runs = _runs(repetitions=7)
+    for run in runs:
+        run["replicas"] = ["replica0", "replica1", "replica2"]
+    bound = []
+    for run in [r for r in runs if r["variant"] == "baseline"]:
+        copy = json.loads(json.dumps(run))
+        copy.update(variant="bound", unreplicated=True, replicas=["replica0"], order=run["order"] + 100,
+                    run=run["run"].replace("baseline", "bound"))
+        copy["result"]["throughput_rps"] = run["result"]["throughput_rps"] * 2.0
+        bound.append(copy)
+    runs = runs + bound
+    summary = report.summarise(runs, confidence=0.95)
+    # The default comparison leaves the bound out; the bound section has both other cells.
+    assert [(c["variant"], c["reference"]) for c in summary["comparisons"]] == [("electrode", "baseline")]
+    assert [(b["variant"], b["bound"]) for b in summary["bound"]] == [("baseline", "bound"), ("electrode", "bound")]
+    baseline = summary["bound"][0]["throughput"]
+    assert baseline["ratio"] == pytest.approx(0.5) and baseline["low"] <= 0.5 <= baseline["high"]
+    assert summary["bound"][0]["confidence"] == pytest.approx(0.975)
+    cells = dict((c["variant"], c) for c in summary["cells"])
+    assert cells["bound"]["replicas"] == 1 and cells["bound"]["unreplicated"] and cells["baseline"]["replicas"] == 3
+    assert cells["baseline"]["bound_throughput"]["median"] == pytest.approx(0.5)
+    text = report.table(summary, runs)
+    assert "distance to the unreplicated bound (bound: one server, f=0, on the leader's node;" in text
+    assert "  baseline 1x1: throughput 0.50 [" in text and "1 (bound)" in text
+    assert max(len(line) for line in text.splitlines()) <= report.WIDTH
