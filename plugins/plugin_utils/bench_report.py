@@ -319,8 +319,10 @@ def bound_fractions(cells, confidence, margin):
         latency = stats.compare([bound["p50_by_repetition"].get(k) for k in repetitions],
                                 [cell["p50_by_repetition"].get(k) for k in repetitions],
                                 confidence=each, margin=margin, better="lower")
-        cell["bound_throughput"] = {"median": throughput["ratio"], "low": throughput["low"], "high": throughput["high"],
-                                    "coverage": throughput["coverage"], "holds": throughput["low"] is not None}
+        # No kept pair (every run of one of them excluded): no fraction.
+        cell["bound_throughput"] = None if throughput["ratio"] is None else {
+            "median": throughput["ratio"], "low": throughput["low"], "high": throughput["high"],
+            "coverage": throughput["coverage"], "holds": throughput["low"] is not None}
         results.append({"variant": cell["variant"], "bound": bound["variant"], "load": cell["load"],
                         "threads": cell["threads"], "clients": cell["clients"], "throughput": throughput,
                         "latency": latency, "confidence": each})

@@ -241,5 +241,12 @@ def test_the_unreplicated_bound_reads_every_other_cell_as_a_fraction_and_is_comp
     assert cells["baseline"]["bound_throughput"]["median"] == pytest.approx(0.5)
     text = report.table(summary, runs)
     assert "distance to the unreplicated bound (bound: one server, f=0, on the leader's node;" in text
+    # Every bound run excluded: no pair, no fraction, and the report is still written.
+    for run in bound:
+        run.update(valid=False, invalid_reasons=["client0 resent 1 request(s) after a timeout"])
+    lost = report.summarise(runs, confidence=0.95)
+    assert [b["throughput"]["ratio"] for b in lost["bound"]] == [None, None]
+    assert [c.get("bound_throughput") for c in lost["cells"]] == [None, None, None]
+    assert "  baseline 1x1: throughput - of the bound's, median latency -" in report.table(lost, runs)
     assert "  baseline 1x1: throughput 0.50 [" in text and "1 (bound)" in text
     assert max(len(line) for line in text.splitlines()) <= report.WIDTH
