@@ -478,8 +478,9 @@ def floor_lines(summary):
     lines = ["", "network floor: UDP round trips on the experiment interface, %s bytes, %s per pair, one at a time "
              "(us: median [interval], p99):" % (floor["bytes"], floor["round_trips"])]
     for pair in floor["pairs"]:
+        lost = ", %d lost" % pair["lost"] if pair["lost"] else ""
         lines.append("  %s -> %s: %s, p99 %s%s" % (pair["client"], pair["replica"], interval_text(pair["median"]),
-                                                  _number(pair["p99_us"]), ", %d lost" % pair["lost"] if pair["lost"] else ""))
+                                                   _number(pair["p99_us"]), lost))
     if floor["leader_median"]:
         lines += ["median latency in round trips of the floor (client -> leader %s, %s us; VR's critical path is "
                   "two round trips):" % (floor["leader"], _number(floor["leader_median"]["median"]))]

@@ -394,8 +394,9 @@ def test_a_run_served_by_fewer_replicas_judges_those_only_and_still_knows_the_ke
     assert record["cpu"]["followers_us_per_request"] is None
     # Judged as a whole cluster, the stopped replica would make the run invalid.
     whole = run_record({"run": "01-e-r1", "replicas": ["replica0", "replica1"]}, reading, after, clients, {"client0": [1]})
-    assert whole["valid"] is False and whole["invalid_reasons"] == ["replica1 was inactive when the run started",
-                                                            "replica1's handler was inactive when the run started"]
+    assert whole["valid"] is False
+    assert whole["invalid_reasons"] == ["replica1 was inactive when the run started",
+                                        "replica1's handler was inactive when the run started"]
 
 
 def test_a_run_record_of_clients_that_did_not_overlap_is_invalid():

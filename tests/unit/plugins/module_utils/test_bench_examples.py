@@ -20,8 +20,8 @@ EXAMPLES = sorted(glob.glob(os.path.join(ROOT, "examples", "bench", "*.yml")))
 
 
 def test_the_five_experiments_are_there():
-    assert sorted(os.path.basename(p) for p in EXAMPLES) == ["ablation.yml", "default.yml", "load-curve.yml", "paper.yml",
-                                                              "transports.yml"]
+    assert sorted(os.path.basename(p) for p in EXAMPLES) == [
+        "ablation.yml", "default.yml", "load-curve.yml", "paper.yml", "transports.yml"]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=os.path.basename)
