@@ -10,6 +10,7 @@ __metaclass__ = type
 import lzma
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -23,8 +24,18 @@ def gpg(home, *args, **kwargs):
 
 
 def make_key(home, name):
+    """A throwaway key. gpg starts its agent for it, which on a loaded machine (two CPUs busy with
+    the lab) was seen to fail once in a while (exit 2): tried three times, the agent stopped between."""
     home.mkdir(mode=0o700)
-    gpg(home, "--quick-gen-key", "%s <%s@example.invalid>" % (name, name), "ed25519", "sign", "never")
+    for attempt in range(3):
+        try:
+            gpg(home, "--quick-gen-key", "%s <%s@example.invalid>" % (name, name), "ed25519", "sign", "never")
+            break
+        except subprocess.CalledProcessError as exc:
+            if attempt == 2:
+                raise AssertionError("gpg could not make a key in %s: %s" % (home, exc.stderr.decode(errors="replace")))
+            subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], check=False)
+            time.sleep(1)
     listing = gpg(home, "--with-colons", "--list-keys").decode()
     return [line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr:")][0]
 
