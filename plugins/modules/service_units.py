@@ -83,6 +83,14 @@ restarted:
   type: list
   elements: str
   sample: [electrode-replica.service]
+retried:
+  description:
+    - What the first C(systemctl restart) said where it failed and a second attempt, a second later,
+      succeeded (systemd in a container was seen to fail a start with status 219/CGROUP while the
+      unit's last control group was still being removed); V(null) otherwise.
+  returned: always
+  type: str
+  sample: null
 files:
   description: Each unit file's path and the sha256 of what it holds after the call, V(null) where there is none.
   returned: always
@@ -94,6 +102,7 @@ files:
 import hashlib
 import os
 import tempfile
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -121,9 +130,17 @@ def plan(directory, units):
     return write, remove, before
 
 
-def apply(directory, units, restart, force_restart, systemctl, check_mode=False):
-    """Bring the folder to ``units`` and restart; ``systemctl(*args)`` runs systemctl (it raises on failure)."""
+class SystemctlError(Exception):
+    """A systemctl call that failed, with what it said."""
+
+
+def apply(directory, units, restart, force_restart, systemctl, check_mode=False, sleep=time.sleep):
+    """Bring the folder to ``units`` and restart; ``systemctl(*args)`` runs systemctl (it raises on
+    failure). A restart that fails is tried once more a second later: systemd in a container was
+    seen to fail a start with status 219/CGROUP while the unit's last control group was still
+    being removed, and to start it a second later; ``retried`` says what the first attempt said."""
     write, remove, before = plan(directory, units)
+    retried = None
     changed_files = bool(write or remove)
     restarted = list(restart) if restart and (changed_files or force_restart) else []
     if not check_mode:
@@ -146,7 +163,12 @@ def apply(directory, units, restart, force_restart, systemctl, check_mode=False)
         if changed_files:
             systemctl("daemon-reload")
         if restarted:
-            systemctl("restart", *restarted)
+            try:
+                systemctl("restart", *restarted)
+            except SystemctlError as exc:
+                retried = str(exc)
+                sleep(1)
+                systemctl("restart", *restarted)
     after = dict((name, (content or None)) for name, content in units.items())
     files = dict((os.path.join(directory, name), hashlib.sha256(content.encode("utf-8")).hexdigest() if content else None)
                  for name, content in after.items())
@@ -155,7 +177,7 @@ def apply(directory, units, restart, force_restart, systemctl, check_mode=False)
                  after_header=os.path.join(directory, name) if after[name] is not None else "(absent)")
             for name in sorted(units) if before[name] != after[name]]
     return dict(changed=changed_files or bool(restarted), written=sorted(write), removed=remove,
-                restarted=restarted, files=files, diff=diff)
+                restarted=restarted, retried=retried, files=files, diff=diff)
 
 
 def main():
@@ -181,13 +203,14 @@ def main():
     def systemctl(*args):
         rc, out, err = module.run_command([binary] + list(args))
         if rc != 0:
-            module.fail_json(msg="systemctl %s failed (rc %d): %s" % (" ".join(args), rc, (err or out).strip()),
-                             rc=rc, stdout=out, stderr=err)
+            raise SystemctlError("systemctl %s failed (rc %d): %s" % (" ".join(args), rc, (err or out).strip()))
 
     try:
         result = apply(params["path"], units, params["restart"], params["force_restart"], systemctl, module.check_mode)
-    except ValueError as exc:
+    except (ValueError, SystemctlError) as exc:
         module.fail_json(msg=str(exc))
+    if result["retried"]:
+        module.warn("the restart was tried again a second later and succeeded; the first attempt: %s" % result["retried"])
     diff = result.pop("diff")
     if module._diff:
         result["diff"] = diff

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from ansible_collections.electrode.cluster.plugins.modules.service_units import apply, plan
+from ansible_collections.electrode.cluster.plugins.modules.service_units import SystemctlError, apply, plan
 
 HANDLER = "[Service]\nExecStart=/opt/fast\n"
 REPLICA_A = "[Unit]\nBindsTo=electrode-handler.service\n[Service]\nExecStart=/opt/a/replica\n"
@@ -79,6 +79,26 @@ def test_a_failed_systemctl_leaves_the_error_to_the_caller(tmp_path):
         raise RuntimeError("systemctl %s failed" % args[0])
     with pytest.raises(RuntimeError, match="daemon-reload"):
         apply(str(tmp_path), {BOTH[1]: REPLICA_B}, [BOTH[1]], False, failing)
+
+
+def test_a_restart_that_fails_once_is_tried_again_a_second_later_and_says_so(tmp_path):
+    (tmp_path / BOTH[1]).write_text(REPLICA_B)
+    calls, waits = [], []
+
+    def once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise SystemctlError("systemctl restart failed (rc 1): Job for x failed")
+    result = apply(str(tmp_path), {BOTH[1]: REPLICA_B}, [BOTH[1]], True, once, sleep=waits.append)
+    assert calls == [("restart", BOTH[1])] * 2 and waits == [1]
+    assert result["restarted"] == [BOTH[1]] and result["retried"] == "systemctl restart failed (rc 1): Job for x failed"
+
+
+def test_a_restart_that_fails_twice_is_the_callers_error(tmp_path):
+    def always(*args):
+        raise SystemctlError("systemctl %s failed" % args[0])
+    with pytest.raises(SystemctlError, match="restart"):
+        apply(str(tmp_path), {}, [BOTH[1]], True, always, sleep=lambda seconds: None)
 
 
 @pytest.mark.parametrize("name", ["../evil.service", "sub/unit.service", "", ".."])
