@@ -23,6 +23,7 @@ print(json.dumps({
     "leader_xdp_runs": ((run["cpu"]["replicas"][leader].get("bpf") or {}).get("xdp") or {}).get("runs"),
     "leader_bpf_us": run["cpu"]["leader_bpf_us_per_request"],
     "window": run["window"],
+    "window_s": (run["window"][1] - run["window"][0]) if run["window"] else None,
     "steady": run["steadiness"]["steady"],
     "latency_source": result.get("latency_source"),
     "resends": sum(c["resends"] for c in run["clients"].values()),
