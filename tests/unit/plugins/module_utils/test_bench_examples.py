@@ -19,9 +19,9 @@ ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..")
 EXAMPLES = sorted(glob.glob(os.path.join(ROOT, "examples", "bench", "*.yml")))
 
 
-def test_the_five_experiments_are_there():
+def test_the_six_experiments_are_there():
     assert sorted(os.path.basename(p) for p in EXAMPLES) == [
-        "ablation.yml", "default.yml", "load-curve.yml", "paper.yml", "transports.yml"]
+        "ablation.yml", "cluster-size.yml", "default.yml", "load-curve.yml", "paper.yml", "transports.yml"]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=os.path.basename)
