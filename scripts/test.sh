@@ -9,9 +9,10 @@ root=$PWD
 unset ELECTRODE_SOURCE ELECTRODE_LIBEVENT_SOURCE
 bash scripts/setup.sh
 # The browser check of the bench's report.html (tests/browser/check_report.py) needs Chromium;
-# gpg_verify's unit tests sign and check with the real gpg, gpgv and xz.
+# gpg_verify's unit tests sign and check with the real gpg, gpgv and xz; the bench's profiles
+# are taken from the lab's host with perf.
 missing=()
-for tool in chromium:chromium gpg:gpg gpgv:gpgv xz:xz-utils; do
+for tool in chromium:chromium gpg:gpg gpgv:gpgv xz:xz-utils perf:linux-perf; do
   command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -40,6 +40,10 @@ def write_report(results, template_path, confidence=None, margin=None, compariso
     bench_report.write_logs(results, runs)
     bench_report.write_runs_csv(results, runs)
     summary = bench_report.summarise(runs, confidence, margin, comparisons, ci_target, bench_report.load_floor(results))
+    # The profiles in the experiment's variant order, each variant's leader first.
+    order = dict((name, index) for index, name in enumerate(bench_report.variant_order(runs)))
+    summary["profiles"] = sorted(bench_report.load_profiles(results), key=lambda p: (
+        order.get(p["variant"], len(order)), p.get("role") != "leader", p["host"]))
     bench_report.write_summary_csv(results, summary)
     text = bench_report.table(summary, runs, incomplete)
     with open(os.path.join(results, "summary.txt"), "w") as handle:

@@ -63,15 +63,16 @@ def _ranked(counts, total, top):
 def top_symbols(text, top=15):
     """What the profile says at a glance: its sample count, the symbols where the samples were
     taken (``top_self``: the innermost frame) and those under which they were taken (``top_total``: each
-    symbol once a sample, wherever in its stack), the ``top`` of each by samples, with their share
-    of all samples."""
+    symbol once a sample, wherever in its stack, unknown frames left out), the ``top`` of each by
+    samples, with their share of all samples."""
     stacks = samples(text)
     own = {}
     under = {}
     for stack in stacks:
         leaf = stack[0] if stack else ("[no stack]", "[unknown]")
         own[leaf] = own.get(leaf, 0) + 1
-        for frame in set(stack) or {leaf}:
+        # Unknown frames (perf found no symbol) say nothing about what holds the time above them.
+        for frame in set(f for f in stack if f[0] != "[unknown]") or {leaf}:
             under[frame] = under.get(frame, 0) + 1
     total = len(stacks)
     if not total:

@@ -361,6 +361,24 @@ def _floor(settings):
     return problems
 
 
+def _profile(settings):
+    """The profiles' sampling frequency, their symbols and the viewer's checksum (bench_profile)."""
+    if str(settings.get("bench_profile", False)).lower() not in ("true", "yes", "1", "on"):
+        return []
+    problems = []
+    frequency = _int(settings.get("bench_profile_frequency"))
+    if frequency is None or not 1 <= frequency <= 10000:
+        problems.append("bench_profile_frequency must be 1 to 10000 samples a second (got %s)."
+                        % settings.get("bench_profile_frequency"))
+    top = _int(settings.get("bench_profile_top"))
+    if top is None or not 1 <= top <= 100:
+        problems.append("bench_profile_top must be 1 to 100 symbols (got %s)." % settings.get("bench_profile_top"))
+    if not re.match(r"^[0-9a-f]{128}$", str(settings.get("bench_profile_viewer_sha512") or "")):
+        problems.append("bench_profile_viewer_sha512 must be the viewer package's sha512, 128 hex digits (got %s)."
+                        % settings.get("bench_profile_viewer_sha512"))
+    return problems
+
+
 def bench(settings, node):
     problems = _positive(settings, ["bench_requests", "bench_repetitions", "bench_timeout"])
     problems += _counts(settings, "bench_threads")
@@ -382,6 +400,7 @@ def bench(settings, node):
     problems += variant_problems(settings.get("bench_variants") or [], node.get("tree_problem"), node.get("replica_count"))
     problems += _statistics(settings)
     problems += _floor(settings)
+    problems += _profile(settings)
     cpus = settings.get("bench_client_cpus") or ""
     if cpus and node.get("online_cpus") and node.get("role") == "client":
         problems += ["bench_client_cpus: %s" % p for p in cpu_list_problems(str(cpus), node["online_cpus"])]

@@ -60,6 +60,61 @@ def load_floor(results):
     return floor
 
 
+def load_profiles(results):
+    """The profiles of the experiment (profiles/profiles.json, written with bench_profile), or []."""
+    path = os.path.join(results, "profiles", "profiles.json")
+    if not os.path.isfile(path):
+        return []
+    with open(path) as handle:
+        profiles = json.load(handle)
+    return [p for p in profiles if isinstance(p, dict) and p.get("variant") and p.get("host")] if isinstance(profiles, list) else []
+
+
+def profile_where(profile):
+    return {"node": "perf on the node", "host": "perf on the lab's host"}.get(profile.get("where"), "not taken")
+
+
+def profile_symbols(profile, count=5, key="top_self"):
+    """A profile's first symbols as text: ``41.2% __sys_sendto (kernel), 3.1% main (replica), ...``."""
+    return ", ".join("%.1f%% %s (%s)" % (100 * float(s["share"]), s["symbol"], _object_name(s["object"]))
+                     for s in (profile.get(key) or [])[:count])
+
+
+def _object_name(name):
+    return "kernel" if name == "[kernel.kallsyms]" else name
+
+
+def profile_lines(summary):
+    """The profiles' section of the table: each variant's leader and follower, their samples and the
+    symbols where most samples were taken, or why a profile is missing."""
+    profiles = summary.get("profiles") or []
+    if not profiles:
+        return []
+    frequency = sorted(set(str(p.get("frequency")) for p in profiles))
+    lines = ["", "profiles: one extra run per variant, not counted, its replica processes sampled with stacks "
+             "(perf record -g, %s Hz; report.html links each flame graph); where samples were taken:" % "/".join(frequency)]
+    for profile in profiles:
+        if profile.get("reason") or not profile.get("samples"):
+            lines.append("  %s %s (%s): no profile: %s" % (
+                profile["variant"], profile["host"], profile.get("role"), profile.get("reason") or "no samples"))
+            continue
+        lines.append("  %s %s (%s, %s, %s samples, %s req/s under perf): %s" % (
+            profile["variant"], profile["host"], profile.get("role"), profile_where(profile), profile["samples"],
+            _number(profile.get("throughput_rps")), profile_symbols(profile)))
+    return lines
+
+
+def profile_page(profile):
+    """What report.html shows of a profile: where it was taken, the page that opens its flame graph
+    in the viewer, and each top symbol's share where samples were taken and under it."""
+    under = dict(((u["symbol"], u["object"]), u["share"]) for u in profile.get("top_total") or [])
+    top = [{"symbol": t["symbol"], "object": t["object"], "share": "%.1f%%" % (100 * float(t["share"])),
+            "under": "%.1f%%" % (100 * float(under.get((t["symbol"], t["object"]), t["share"])))}
+           for t in profile.get("top_self") or []]
+    viewer = "profiles/%s.html" % os.path.splitext(profile["loader"])[0] if profile.get("loader") else None
+    return dict(profile, where_text=profile_where(profile), viewer=viewer, top=top)
+
+
 def floor_summary(floor, confidence=0.95):
     """Each client -> replica pair's round trips (us): median with its distribution-free interval,
     p99 (by the client's percentile rule), and lost ones; and the floor that latencies are measured
@@ -171,6 +226,11 @@ def short_evidence(run):
     if not moved:
         return "XDP counters did not move (no traffic through the fast path)"
     return "XDP packets " + ", ".join(moved)
+
+
+def variant_order(runs):
+    """The experiment's variants in its order (then any other a run names)."""
+    return _variants(runs)
 
 
 def _variants(runs):
@@ -542,7 +602,7 @@ def table(summary, runs, incomplete=None):
         lines += ["unsteady runs (kept and counted; bench_exclude_unsteady excludes them): %d" % len(unsteady)]
         for run, flags in unsteady:
             lines.append("  %s: %s" % (run.split("-")[0], flags))
-    lines += floor_lines(summary) + bound_lines(summary)
+    lines += floor_lines(summary) + bound_lines(summary) + profile_lines(summary)
     lines += ["", "fast path (the replicas' XDP counters, the last kept run of each cell):"]
     for row in summary["cells"]:
         lines.append("  %s %s: %s" % (row["variant"], row["load"], short_evidence(row["last_run"])))
@@ -736,6 +796,7 @@ def page(summary, runs, text, images, incomplete=None):
         "cpu": [_split_line(row).strip() for row in summary["cells"]],
         "floor": [line.strip() for line in floor_lines(summary)[1:]],
         "bound": [line.strip() for line in bound_lines(summary)[1:]],
+        "profiles": [profile_page(p) for p in summary.get("profiles") or []],
         "evidence": [[row["variant"], row["load"], row["evidence"]] for row in summary["cells"]],
         "nodes": nodes,
         "builds": builds,
@@ -761,4 +822,4 @@ def summary_data(summary):
         floor = dict((k, v) for k, v in floor.items() if k != "leader_samples_us")
     return {"cells": cells, "comparisons": summary["comparisons"], "confidence": summary["confidence"],
             "margin": summary["margin"], "ci_target": summary["ci_target"], "floor": floor,
-            "bound": summary.get("bound") or []}
+            "bound": summary.get("bound") or [], "profiles": summary.get("profiles") or []}

@@ -3,7 +3,10 @@ title, the rows of its tables, and whether each image loaded (decoded, with a wi
 page beside the report loads it in a frame and writes what it finds into its own DOM, which
 Chromium prints (--dump-dom); no network, no browser download, Debian's chromium.
 
-    check_report.py RESULTS/report.html [--expect-fixture] [--rows N] [--excluded N]
+    check_report.py RESULTS/report.html [--expect-fixture] [--rows N] [--excluded N] [--profiles N]
+
+With --profiles N: the page links N flame graphs, and each opens in speedscope's viewer (kept in
+the results folder) with its profile loaded (the viewer's title names the profile).
 
 Prints the findings as one JSON line; exits 1 naming each expectation the page does not meet.
 """
@@ -30,7 +33,9 @@ document.getElementById("report").addEventListener("load", function () {
     title: doc.title, heading: doc.querySelector("h1") ? doc.querySelector("h1").textContent : null,
     fixture_banner: !!doc.querySelector(".fixture"), summary_rows: rows("summary"), excluded_rows: rows("excluded"),
     node_rows: rows("nodes"), run_rows: rows("runs"), images: images,
-    links: Array.prototype.map.call(doc.querySelectorAll("#runs a"), function (a) { return a.getAttribute("href"); })
+    links: Array.prototype.map.call(doc.querySelectorAll("#runs a"), function (a) { return a.getAttribute("href"); }),
+    flame_graphs: Array.prototype.map.call(doc.querySelectorAll("p.profile a"), function (a) { return a.getAttribute("href"); })
+      .filter(function (href) { return /[.]html$/.test(href); })
   });
 });
 </script></body></html>
@@ -67,12 +72,28 @@ def findings(report):
     return json.loads(html.unescape(match.group(1)))
 
 
+def viewer_title(page):
+    """The document title of ``page`` (a profile's opener) once speedscope has loaded the profile."""
+    profile = tempfile.mkdtemp(prefix="electrode-viewer-check-")
+    try:
+        done = subprocess.run(
+            [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=10000",
+             "--dump-dom", "file://" + os.path.abspath(page)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    match = re.search(r"<title>(.*?)</title>", done.stdout, re.S)
+    return html.unescape(match.group(1)) if match else None
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("report")
     parser.add_argument("--expect-fixture", action="store_true")
     parser.add_argument("--rows", type=int, help="rows the results table must have")
     parser.add_argument("--excluded", type=int, help="rows the excluded-runs table must have")
+    parser.add_argument("--profiles", type=int, help="flame graphs the page must link, each opening in the viewer")
     args = parser.parse_args()
     seen = findings(args.report)
     # A plot not yet decoded when the frame's load event fired reads as not loaded: on a busy
@@ -99,6 +120,14 @@ def main():
     missing = [link for link in seen["links"] if not os.path.exists(os.path.join(os.path.dirname(args.report), link))]
     if missing:
         problems.append("links to files that do not exist: %s" % missing)
+    if args.profiles is not None:
+        if len(seen["flame_graphs"]) != args.profiles:
+            problems.append("the page links %d flame graphs, not %d" % (len(seen["flame_graphs"]), args.profiles))
+        for link in seen["flame_graphs"]:
+            title = viewer_title(os.path.join(os.path.dirname(args.report), link))
+            # speedscope's title is "speedscope" until a profile is loaded, then "<its name> - speedscope".
+            if not title or not title.endswith(" - speedscope"):
+                problems.append("%s did not open its profile in the viewer (title %r)" % (link, title))
     if problems:
         sys.exit("report.html: " + "; ".join(problems))
 

@@ -74,6 +74,13 @@ def test_good_settings_have_no_problem(role, settings):
      ["bench_floor_bytes must be 8 to 65507", "bench_floor_round_trips must be 100 to 1000000",
       "bench_floor_port must be a port from 1024 to 65535 other than the replicas' 12345"]),
     ("bench", BENCH, {"bench_floor": False, "bench_floor_bytes": 4}, []),
+    ("bench", BENCH, {"bench_profile": True, "bench_profile_frequency": 0, "bench_profile_top": 101,
+                      "bench_profile_viewer_sha512": "abc"},
+     ["bench_profile_frequency must be 1 to 10000", "bench_profile_top must be 1 to 100",
+      "bench_profile_viewer_sha512 must be the viewer package's sha512, 128 hex digits (got abc)."]),
+    ("bench", BENCH, {"bench_profile": True, "bench_profile_frequency": 499, "bench_profile_top": 15,
+                      "bench_profile_viewer_sha512": "0" * 128}, []),
+    ("bench", BENCH, {"bench_profile": False, "bench_profile_frequency": 0}, []),
     ("bench", BENCH, {"bench_variants": [
         {"name": "even", "features": [], "accelerated": False, "replicas": 4},
         {"name": "big", "features": [], "accelerated": False, "replicas": 9},

@@ -250,3 +250,44 @@ def test_the_unreplicated_bound_reads_every_other_cell_as_a_fraction_and_is_comp
     assert "  baseline 1x1: throughput - of the bound's, median latency -" in report.table(lost, runs)
     assert "  baseline 1x1: throughput 0.50 [" in text and "1 (bound)" in text
     assert max(len(line) for line in text.splitlines()) <= report.WIDTH
+
+
+def test_profiles_are_in_the_table_and_the_page_with_their_flame_graph_or_why_missing(tmp_path):
+    results = tmp_path / "20261205T000000Z-profiled"
+    (results / "runs").mkdir(parents=True)
+    (results / "profiles").mkdir()
+    for run in _runs(repetitions=2):
+        (results / "runs" / (run["run"] + ".json")).write_text(json.dumps(run))
+    top_self = [{"symbol": "__sys_sendto", "object": "[kernel.kallsyms]", "samples": 40, "share": 0.4},
+                {"symbol": "VRReplica::HandleRequest(<msg>&)", "object": "replica", "samples": 10, "share": 0.1}]
+    top_total = [{"symbol": "main", "object": "replica", "samples": 100, "share": 1.0},
+                 {"symbol": "VRReplica::HandleRequest(<msg>&)", "object": "replica", "samples": 60, "share": 0.6}]
+    (results / "profiles" / "profiles.json").write_text(json.dumps([
+        {"variant": "electrode", "host": "replica1", "role": "follower", "where": None, "frequency": 499,
+         "throughput_rps": 1200.0, "reason": "perf on replica1: perf: command not found", "samples": 0,
+         "top_self": [], "top_total": [], "profile": None, "loader": None},
+        {"variant": "baseline", "host": "replica0", "role": "leader", "where": "node", "frequency": 499,
+         "throughput_rps": 1000.0, "reason": None, "samples": 10, "top_self": top_self[:1], "top_total": [],
+         "profile": "baseline-replica0.perf.txt", "loader": "baseline-replica0.js"},
+        {"variant": "electrode", "host": "replica0", "role": "leader", "where": "host", "frequency": 499,
+         "throughput_rps": 1200.0, "reason": None, "samples": 100, "top_self": top_self, "top_total": top_total,
+         "profile": "electrode-replica0.perf.txt", "loader": "electrode-replica0.js"},
+        {"host": "no variant: left out"}]))
+    text, summary = write_report(str(results), TEMPLATE)
+    # In the experiment's variant order, each variant's leader first.
+    assert [(p["variant"], p["host"]) for p in summary["profiles"]] == [
+        ("baseline", "replica0"), ("electrode", "replica0"), ("electrode", "replica1")]
+    assert "profiles: one extra run per variant, not counted" in text
+    assert ("  electrode replica0 (leader, perf on the lab's host, 100 samples, 1200 req/s under perf): "
+            "40.0% __sys_sendto (kernel), 10.0% VRReplica::HandleRequest(<msg>&) (replica)") in text.replace("\n    ", " ")
+    assert "  electrode replica1 (follower): no profile: perf on replica1: perf: command not found" in text
+    assert max(len(line) for line in text.splitlines()) <= report.WIDTH
+    page = (results / "report.html").read_text()
+    assert '<a href="profiles/electrode-replica0.html">flame graph</a>' in page
+    # Each symbol's share where samples were taken and under it (from the total's list); escaped.
+    assert "<td>VRReplica::HandleRequest(&lt;msg&gt;&amp;)</td><td>replica</td><td>10.0%</td><td>60.0%</td>" in page
+    assert "<td>__sys_sendto</td><td>[kernel.kallsyms]</td><td>40.0%</td><td>40.0%</td>" in page
+    assert "No profile: perf on replica1: perf: command not found" in page
+    assert json.loads((results / "summary.json").read_text())["profiles"][1]["samples"] == 100
+    assert "  baseline replica0 (leader, perf on the node, 10 samples, 1000 req/s under perf): 40.0% __sys_sendto" in text.replace("\n    ", " ")
+    assert report.load_profiles(str(tmp_path)) == []
