@@ -29,6 +29,7 @@ def callback_output(hosts_per_task, stats):
 def test_the_recap_the_failed_tasks_and_the_tasks_that_ran_are_read_as_data():
     out = callback_output([
         ("Gathering Facts", {"replica0": {"changed": False}}),
+        ("electrode.cluster.electrode_build : Build", {"replica0": {"changed": True}, "replica1": {"skipped": True}}),
         ("electrode.cluster.build_deps : Install", {"replica0": {"skipped": True}}),
         ("electrode.cluster.cluster_facts : Check the settings", {
             "replica0": {"failed": True, "msg": "replica0: bench_requests must be\n  a whole number"},
@@ -36,7 +37,10 @@ def test_the_recap_the_failed_tasks_and_the_tasks_that_ran_are_read_as_data():
     ], {"replica0": {"changed": 0, "failures": 1}, "replica1": {"changed": 2}})
     result = playbook_runs.digest(2, out, "ERROR! it failed")
     assert result["rc"] == 2 and result["changed"] == 2
-    assert result["ran"] == ["Gathering Facts", "electrode.cluster.cluster_facts : Check the settings"]
+    assert result["ran"] == ["Gathering Facts", "electrode.cluster.electrode_build : Build",
+                             "electrode.cluster.cluster_facts : Check the settings"]
+    assert result["changed_tasks"] == ["electrode.cluster.electrode_build : Build"]
+    assert result["changed_by_host"] == {"replica0": 0, "replica1": 2}
     assert [(f["host"], f["msg"]) for f in result["failed"]] == [
         ("replica0", "replica0: bench_requests must be\n  a whole number"), ("replica1", "item one")]
     assert "replica0: electrode.cluster.cluster_facts : Check the settings: replica0: bench_requests must be a whole number" \
