@@ -138,7 +138,8 @@ def apply(directory, units, restart, force_restart, systemctl, check_mode=False,
     """Bring the folder to ``units`` and restart; ``systemctl(*args)`` runs systemctl (it raises on
     failure). A restart that fails is tried once more a second later: systemd in a container was
     seen to fail a start with status 219/CGROUP while the unit's last control group was still
-    being removed, and to start it a second later; ``retried`` says what the first attempt said."""
+    being removed, and to start it a second later (after ``reset-failed``, which also clears a start
+    refused for the unit's start limit); ``retried`` says what the first attempt said."""
     write, remove, before = plan(directory, units)
     retried = None
     changed_files = bool(write or remove)
@@ -168,6 +169,11 @@ def apply(directory, units, restart, force_restart, systemctl, check_mode=False,
             except SystemctlError as exc:
                 retried = str(exc)
                 sleep(1)
+                # A start refused for its rate limit ("attempted too often") is let through again.
+                try:
+                    systemctl("reset-failed", *restarted)
+                except SystemctlError:
+                    pass
                 systemctl("restart", *restarted)
     after = dict((name, (content or None)) for name, content in units.items())
     files = dict((os.path.join(directory, name), hashlib.sha256(content.encode("utf-8")).hexdigest() if content else None)

@@ -90,7 +90,7 @@ def test_a_restart_that_fails_once_is_tried_again_a_second_later_and_says_so(tmp
         if len(calls) == 1:
             raise SystemctlError("systemctl restart failed (rc 1): Job for x failed")
     result = apply(str(tmp_path), {BOTH[1]: REPLICA_B}, [BOTH[1]], True, once, sleep=waits.append)
-    assert calls == [("restart", BOTH[1])] * 2 and waits == [1]
+    assert calls == [("restart", BOTH[1]), ("reset-failed", BOTH[1]), ("restart", BOTH[1])] and waits == [1]
     assert result["restarted"] == [BOTH[1]] and result["retried"] == "systemctl restart failed (rc 1): Job for x failed"
 
 
