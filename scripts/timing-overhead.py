@@ -2,7 +2,7 @@
 minus the time its clients ran, per run. Run as root from a checkout, with the lab up and
 site.yml done (bash scripts/lab-site.sh does both):
 
-    .venv/bin/python scripts/bench-overhead.py [REPETITIONS] [REQUESTS]
+    .venv/bin/python scripts/timing-overhead.py [REPETITIONS] [REQUESTS]
 
 It runs the default two variants (electrode, baseline) once to build and warm them, then one
 invocation of two repetitions and one of 2 + REPETITIONS (at bench_confidence 0.5, which two runs

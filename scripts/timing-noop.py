@@ -2,7 +2,7 @@
 brought up before is still as it should be, and the time a bad setting takes to be named. Run as
 root from a checkout, with the lab up and site.yml done (bash scripts/lab-site.sh does both):
 
-    .venv/bin/python scripts/bench-noop.py [RUNS]
+    .venv/bin/python scripts/timing-noop.py [RUNS]
 
 It runs site.yml once to settle, then RUNS (default 3) no-op runs, each reported with its seconds,
 its task results (ok, from the recap, on all hosts) and how many changed (0 expected); then

@@ -2,7 +2,7 @@
 cold, on nodes that have never run it, and once more as a no-op, and prints the no-op time per
 task run. Run as root from a checkout after scripts/setup.sh:
 
-    .venv/bin/python scripts/bench-host-prep.py
+    .venv/bin/python scripts/timing-host-prep.py
 
 It destroys and recreates the lab first, so "cold" means fresh nodes; the host's apt proxy
 cache is kept, so packages come from the host, not the Internet (the figure says so).

@@ -2,7 +2,7 @@
 nodes to a running cluster, a no-op re-run, a rebuild after a flag change, and a switch between
 two flag sets that are both built already. Run as root from a checkout after scripts/setup.sh:
 
-    .venv/bin/python scripts/bench-cluster.py
+    .venv/bin/python scripts/timing-cluster.py
 
 It destroys and recreates the lab first. The lab builds $ELECTRODE_SOURCE when it is set (a
 clone of Electrode_io), else the collection's test fixture project: the output says which, since
